@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from './load-config.js';
+
+function yamlFile(text: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'ww-config-')), 'wavewatch.yaml');
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('loadConfig', () => {
+  it('works on defaults with no file and no variables', () => {
+    const config = loadConfig({});
+    assert.equal(config.port, 8080);
+    assert.equal(config.ingest.clusterLabel, 'cluster');
+    assert.equal(config.signals.stepSeconds, 15);
+    assert.equal(config.signals.windowSeconds, 10800);
+    assert.equal(config.analysis.headroom, 0.8);
+    assert.equal(config.analysis.cacheTtlSeconds, 1200);
+    assert.equal(config.databaseUrl, undefined);
+  });
+
+  it('reads the YAML file and lets environment variables override it', () => {
+    const path = yamlFile('port: 9000\ningest:\n  clusterLabel: k8s_cluster\nsignals:\n  stepSeconds: 30\n');
+    const config = loadConfig({ WAVEWATCH_CONFIG: path, PORT: '9100' });
+    assert.equal(config.port, 9100);
+    assert.equal(config.ingest.clusterLabel, 'k8s_cluster');
+    assert.equal(config.signals.stepSeconds, 30);
+  });
+
+  it('names the key of a bad value', () => {
+    const path = yamlFile('signals:\n  stepSeconds: -5\n');
+    assert.throws(() => loadConfig({ WAVEWATCH_CONFIG: path }), (e: unknown) => {
+      assert.ok(e instanceof ConfigError);
+      assert.match(e.message, /signals\.stepSeconds/);
+      return true;
+    });
+    assert.throws(() => loadConfig({ PORT: 'eighty' }), /PORT: expected a number/);
+    assert.throws(() => loadConfig({ LOG_LEVEL: 'loud' }), /logLevel/);
+  });
+
+  it('rejects a file that is not a YAML mapping, naming the file', () => {
+    const path = yamlFile('- just\n- a list\n');
+    assert.throws(() => loadConfig({ WAVEWATCH_CONFIG: path }), /must hold a mapping/);
+    assert.throws(() => loadConfig({ WAVEWATCH_CONFIG: '/nonexistent/ww.yaml' }), /cannot read/);
+  });
+
+  it('turns the one-channel shortcuts into routes', () => {
+    const config = loadConfig({ WAVEWATCH_SLACK_WEBHOOK_URL: 'http://127.0.0.1:1/hook' });
+    assert.equal(config.notify.routes.length, 1);
+    assert.equal(config.notify.routes[0]?.channel, 'slack');
+    assert.equal(config.notify.routes[0]?.sendResolved, true);
+  });
+});

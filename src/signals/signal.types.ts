@@ -1,0 +1,92 @@
+// Contracts between ingest, the signal store and the pure analysis. Pure types only.
+
+export interface LabelPair {
+  readonly name: string;
+  readonly value: string;
+}
+
+export interface RawSample {
+  readonly value: number;
+  readonly timestampMs: number;
+}
+
+/** One raw series of one request, as decoded (remote_write v1/v2 or text exposition). */
+export interface RawSeries {
+  readonly labels: readonly LabelPair[];
+  readonly samples: readonly RawSample[];
+}
+
+export interface AppendResult {
+  /** samples reduced into signals */
+  accepted: number;
+  /** samples older than the series' last sample, dropped */
+  outOfOrder: number;
+  /** samples of metrics no signal uses (still counted as written: the sender must not retry) */
+  ignored: number;
+  /** series without the cluster label */
+  missingCluster: number;
+}
+
+/** Where ingest delivers decoded series. Implemented by the signal reducer. */
+export interface SeriesSink {
+  /** Cheap pre-filter so decoders can skip building labels of uninteresting series. */
+  wants(metricName: string): boolean;
+  append(series: readonly RawSeries[]): AppendResult;
+}
+
+/** Names of the default catalog (DESIGN §4). User-defined signals add more names. */
+export const SIGNALS = {
+  apiRequestRate: 'api_request_rate',
+  apiReadRate: 'api_read_rate',
+  apiWatchRate: 'api_watch_rate',
+  apiMutatingRate: 'api_mutating_rate',
+  apiErrorRatio: 'api_error_ratio',
+  apiRejectedRate: 'api_rejected_rate',
+  apiTerminationsRate: 'api_terminations_rate',
+  apiLatencyP99: 'api_latency_p99_seconds',
+  apiBusySeats: 'api_busy_seats',
+  apiInflight: 'api_inflight',
+  apiQueued: 'api_queued',
+  apiCapacitySeats: 'api_capacity_seats',
+  etcdLatencyP99: 'etcd_latency_p99_seconds',
+  nodes: 'nodes',
+  dnsRequestRate: 'dns_request_rate',
+  dnsServfailRatio: 'dns_servfail_ratio',
+  dnsCacheHitRatio: 'dns_cache_hit_ratio',
+  dnsMissFailureRatio: 'dns_miss_failure_ratio',
+  dnsServedStaleRate: 'dns_served_stale_rate',
+  dnsCacheEntries: 'dns_cache_entries',
+  targetsUp: 'targets_up',
+  targetsDown: 'targets_down',
+} as const;
+
+export type CatalogSignal = (typeof SIGNALS)[keyof typeof SIGNALS];
+export type SignalName = string;
+
+export interface ClusterInfo {
+  readonly name: string;
+  /** from apiserver_storage_objects{resource="nodes"} or config; undefined when unknown */
+  readonly nodes: number | undefined;
+  /** from apiserver_flowcontrol_nominal_limit_seats or config (default max-inflight) */
+  readonly capacitySeats: number;
+  /** newest sample time (ms) seen for this cluster */
+  readonly lastSampleMs: number | undefined;
+  readonly signals: readonly SignalName[];
+}
+
+/**
+ * Read side of the signal windows. Points are aligned on stepMs (point t covers
+ * [t, t+stepMs)); a missing point is NaN. Everything is in event time.
+ */
+export interface SignalReader {
+  readonly stepMs: number;
+  /** newest sample timestamp over all clusters (the ingest watermark), undefined before any data */
+  watermarkMs(): number | undefined;
+  clusters(): readonly ClusterInfo[];
+  cluster(name: string): ClusterInfo | undefined;
+  /**
+   * Values of one signal for steps floor(fromMs/step)*step .. toMs (inclusive), NaN where
+   * missing or outside the window. Index i is time alignedFrom + i*stepMs.
+   */
+  values(cluster: string, signal: SignalName, fromMs: number, toMs: number): Float64Array;
+}
