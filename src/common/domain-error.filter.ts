@@ -30,14 +30,15 @@ export class DomainErrorFilter implements ExceptionFilter {
     if (error instanceof HttpException) {
       const status = error.getStatus();
       const body = error.getResponse();
-      const message = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? error.message);
-      res.status(status).json({ error: codeFor(status), message: Array.isArray(message) ? message.join('; ') : String(message) });
+      const raw = typeof body === 'string' ? body : (body as { message?: unknown }).message;
+      const message = Array.isArray(raw) ? raw.map(String).join('; ') : typeof raw === 'string' ? raw : error.message;
+      res.status(status).json({ error: codeFor(status), message });
       return;
     }
     const httpLike = error as { status?: unknown; statusCode?: unknown; type?: unknown; message?: unknown };
     const status = typeof httpLike.status === 'number' ? httpLike.status : httpLike.statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      res.status(status).json({ error: codeFor(status), message: oneLine(String(httpLike.message ?? 'bad request')) });
+      res.status(status).json({ error: codeFor(status), message: oneLine(typeof httpLike.message === 'string' ? httpLike.message : 'bad request') });
       return;
     }
     this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));

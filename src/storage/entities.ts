@@ -1,2 +1,5 @@
 // Every TypeORM entity of the application. The drift test compares them with migrations/.
-export const entities: Function[] = [];
+import type { EntitySchema } from 'typeorm';
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for entity classes
+export const entities: Array<Function | EntitySchema> = [];
