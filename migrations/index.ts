@@ -1,6 +1,7 @@
 // Every migration, in order. TypeORM runs the pending ones at start (migrationsRun), on
 // PostgreSQL and on PGlite alike; synchronize is never on.
 import type { MixedList } from 'typeorm';
+import { Alerts1764133200000 } from './1764133200000-alerts.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for migration classes
-export const migrations: MixedList<Function> = [];
+export const migrations: MixedList<Function> = [Alerts1764133200000];
