@@ -2,6 +2,7 @@
 // PostgreSQL and on PGlite alike; synchronize is never on.
 import type { MixedList } from 'typeorm';
 import { Alerts1764133200000 } from './1764133200000-alerts.js';
+import { DeployEvents1764133300000 } from './1764133300000-deploy-events.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for migration classes
-export const migrations: MixedList<Function> = [Alerts1764133200000];
+export const migrations: MixedList<Function> = [Alerts1764133200000, DeployEvents1764133300000];

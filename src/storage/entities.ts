@@ -1,6 +1,7 @@
 // Every TypeORM entity of the application. The drift test compares them with migrations/.
 import type { EntitySchema } from 'typeorm';
 import { AlertEntity } from '../alerts/alert.entity.js';
+import { DeployEventEntity } from '../rollouts/deploy-event.entity.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for entity classes
-export const entities: Array<Function | EntitySchema> = [AlertEntity];
+export const entities: Array<Function | EntitySchema> = [AlertEntity, DeployEventEntity];

@@ -2,9 +2,12 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '../config/config.schema.js';
 import { dataSourceOptions } from './data-source-options.js';
+import { TransactionRunner } from './transaction-runner.js';
 
-// Migrations are run by main.ts (and test helpers) before the app starts listening, so a
-// failing migration stops start-up with its own error instead of a half-ready service.
+// Migrations run when the DataSource initialises (migrationsRun), before any module that
+// reads the database starts, so a failing migration stops start-up with its own error
+// instead of a half-ready service. TypeOrmModule closes the DataSource on application
+// shutdown, after the HTTP server has finished its in-flight requests.
 @Global()
 @Module({})
 export class StorageModule {
@@ -13,7 +16,8 @@ export class StorageModule {
     return {
       module: StorageModule,
       imports: [TypeOrmModule.forRoot({ ...options, migrationsRun: true, retryAttempts: 3, retryDelay: 1000 })],
-      exports: [TypeOrmModule],
+      providers: [TransactionRunner],
+      exports: [TypeOrmModule, TransactionRunner],
     };
   }
 }
