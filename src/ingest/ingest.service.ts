@@ -1,0 +1,90 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { isUtf8 } from 'node:buffer';
+import { badRequest, DomainError } from '../common/domain-error.js';
+import type { AppConfig } from '../config/config.schema.js';
+import { APP_CONFIG } from '../config/config.tokens.js';
+import type { AppendResult, SeriesSink } from '../signals/signal.types.js';
+import { SERIES_SINK } from '../signals/signals.tokens.js';
+import type { DecodedWrite, WantsMetric } from './decoded-write.js';
+import { IngestMetrics } from './ingest.metrics.js';
+import { decodeWriteRequestV1 } from './remote-write-v1.decoder.js';
+import { decodeWriteRequestV2 } from './remote-write-v2.decoder.js';
+import type { RemoteWriteVersion } from './remote-write-protocol.js';
+import { snappyUncompress } from './snappy-block.js';
+import { parseTextExposition } from './text-exposition.parser.js';
+
+/** What the v2 response headers report. Ignored samples count as written: a retry would not help. */
+export interface WriteSummary {
+  readonly samplesWritten: number;
+  readonly histogramsWritten: number;
+  readonly exemplarsWritten: number;
+}
+
+const NOTHING: AppendResult = { accepted: 0, outOfOrder: 0, ignored: 0, missingCluster: 0 };
+
+@Injectable()
+export class IngestService {
+  private inflight = 0;
+  private readonly wants: WantsMetric;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(SERIES_SINK) private readonly sink: SeriesSink,
+    private readonly metrics: IngestMetrics,
+  ) {
+    this.wants = (name) => this.sink.wants(name);
+  }
+
+  /** Runs one request (reading and decoding) under the in-flight limit; beyond it senders back off. */
+  async admit<T>(work: () => Promise<T>): Promise<T> {
+    const limit = this.config.ingest.maxInflightRequests;
+    if (this.inflight >= limit) {
+      throw new DomainError('overloaded', `more than ingest.maxInflightRequests=${limit} requests in flight`, undefined, 1);
+    }
+    this.inflight++;
+    this.metrics.inflight.inc();
+    try {
+      return await work();
+    } finally {
+      this.inflight--;
+      this.metrics.inflight.dec();
+    }
+  }
+
+  remoteWrite(version: RemoteWriteVersion, body: Buffer): WriteSummary {
+    const stopTimer = this.metrics.decodeSeconds.startTimer();
+    try {
+      const raw = snappyUncompress(body, this.config.ingest.maxDecompressedBytes);
+      const decode = version === 'remote_write_v1' ? decodeWriteRequestV1 : decodeWriteRequestV2;
+      return this.deliver(decode(raw, this.wants, this.config.ingest));
+    } finally {
+      stopTimer();
+    }
+  }
+
+  importText(body: Buffer, cluster: string | undefined, receivedAtMs: number): WriteSummary {
+    const stopTimer = this.metrics.decodeSeconds.startTimer();
+    try {
+      if (!isUtf8(body)) throw badRequest('body is not valid UTF-8');
+      const defaultLabel = cluster === undefined ? undefined : { name: this.config.ingest.clusterLabel, value: cluster };
+      const options = { defaultTimestampMs: receivedAtMs, ...(defaultLabel && { defaultLabel }) };
+      return this.deliver(parseTextExposition(body.toString('utf8'), this.wants, this.config.ingest, options));
+    } finally {
+      stopTimer();
+    }
+  }
+
+  private deliver(decoded: DecodedWrite): WriteSummary {
+    const result = decoded.series.length > 0 ? this.sink.append(decoded.series) : NOTHING;
+    const m = this.metrics.samples;
+    m.inc({ outcome: 'accepted' }, result.accepted);
+    m.inc({ outcome: 'out_of_order' }, result.outOfOrder);
+    m.inc({ outcome: 'ignored' }, result.ignored + decoded.ignoredSamples);
+    m.inc({ outcome: 'missing_cluster' }, result.missingCluster);
+    return {
+      samplesWritten: decoded.samples - result.outOfOrder,
+      histogramsWritten: decoded.histograms,
+      exemplarsWritten: decoded.exemplars,
+    };
+  }
+}

@@ -1,0 +1,159 @@
+import { badRequest } from '../common/domain-error.js';
+import type { LabelPair, RawSeries } from '../signals/signal.types.js';
+import type { DecodedWrite, WantsMetric } from './decoded-write.js';
+import { limitExceeded, type IngestLimits } from './ingest-limits.js';
+import { decodeOrReject, embeddedEnd, protoReader, skipField, WIRE_LEN, type ProtoReader } from './proto-reader.js';
+import { SampleSpans } from './remote-write-sample.js';
+import { asBuffer, bytesEqual, NAME_LABEL_BYTES, utf8At } from './wire-bytes.js';
+
+// prometheus.WriteRequest: TimeSeries = 1 { Label labels = 1 {name = 1, value = 2}, Sample samples = 2,
+// Exemplar exemplars = 3, Histogram histograms = 4 }. Label and sample positions are
+// collected first; strings are only decoded for series the sink wants.
+
+export function decodeWriteRequestV1(body: Uint8Array, wants: WantsMetric, limits: IngestLimits): DecodedWrite {
+  return decodeOrReject('remote_write 1.0 request', () => new V1Decoder(body, wants, limits).decode());
+}
+
+class V1Decoder {
+  private readonly buf: Buffer;
+  private readonly r: ProtoReader;
+  // [nameStart, nameEnd, valueStart, valueEnd] per label; [start, end] per sample
+  private readonly labelSpans: Int32Array;
+  private readonly sampleSpans = new SampleSpans();
+  private readonly series: RawSeries[] = [];
+  private seriesCount = 0;
+  private samples = 0;
+  private ignoredSamples = 0;
+  private histograms = 0;
+  private exemplars = 0;
+  private readonly names = new Map<string, string>();
+
+  constructor(
+    body: Uint8Array,
+    private readonly wants: WantsMetric,
+    private readonly limits: IngestLimits,
+  ) {
+    this.buf = asBuffer(body);
+    this.r = protoReader(this.buf);
+    this.labelSpans = new Int32Array(4 * limits.maxLabelsPerSeries);
+  }
+
+  decode(): DecodedWrite {
+    const r = this.r;
+    while (r.pos < r.len) {
+      const tag = r.uint32();
+      if (tag >>> 3 === 1 && (tag & 7) === WIRE_LEN) {
+        if (++this.seriesCount > this.limits.maxSeriesPerRequest) {
+          throw limitExceeded('series count', 'maxSeriesPerRequest', this.limits.maxSeriesPerRequest);
+        }
+        const end = embeddedEnd(r, r.len);
+        this.timeSeries(end);
+        r.pos = end;
+      } else {
+        skipField(r, tag & 7, r.len);
+      }
+    }
+    const { series, samples, ignoredSamples, histograms, exemplars } = this;
+    return { series, samples, ignoredSamples, histograms, exemplars };
+  }
+
+  private timeSeries(end: number): void {
+    const r = this.r;
+    let labels = 0;
+    this.sampleSpans.reset();
+    while (r.pos < end) {
+      const tag = r.uint32();
+      const field = tag >>> 3;
+      const wireType = tag & 7;
+      if (field === 1 && wireType === WIRE_LEN) {
+        if (labels >= this.limits.maxLabelsPerSeries) {
+          throw limitExceeded('labels per series', 'maxLabelsPerSeries', this.limits.maxLabelsPerSeries);
+        }
+        this.label(embeddedEnd(r, end), labels++);
+      } else if (field === 2 && wireType === WIRE_LEN) {
+        this.sampleSpans.skipOver(r, end);
+      } else if (field === 3 && wireType === WIRE_LEN) {
+        this.exemplars++;
+        skipField(r, wireType, end);
+      } else if (field === 4 && wireType === WIRE_LEN) {
+        this.histograms++;
+        skipField(r, wireType, end);
+      } else {
+        skipField(r, wireType, end);
+      }
+    }
+    if (r.pos !== end) throw badRequest('truncated time series');
+    const samples = this.sampleSpans.count;
+    this.samples += samples;
+    if (samples === 0) return;
+
+    const metricName = this.metricName(labels);
+    if (metricName === undefined || !this.wants(metricName)) {
+      this.ignoredSamples += samples;
+      return;
+    }
+    this.series.push({ labels: this.buildLabels(labels), samples: this.sampleSpans.decode(this.r) });
+  }
+
+  private label(end: number, index: number): void {
+    const r = this.r;
+    let nameStart = 0;
+    let nameEnd = 0;
+    let valueStart = 0;
+    let valueEnd = 0;
+    while (r.pos < end) {
+      const tag = r.uint32();
+      if (tag === ((1 << 3) | WIRE_LEN)) {
+        nameEnd = embeddedEnd(r, end);
+        nameStart = r.pos;
+        r.pos = nameEnd;
+      } else if (tag === ((2 << 3) | WIRE_LEN)) {
+        valueEnd = embeddedEnd(r, end);
+        valueStart = r.pos;
+        r.pos = valueEnd;
+      } else {
+        skipField(r, tag & 7, end);
+      }
+    }
+    if (nameEnd - nameStart > this.limits.maxLabelNameBytes) {
+      throw limitExceeded('label name length', 'maxLabelNameBytes', this.limits.maxLabelNameBytes);
+    }
+    if (valueEnd - valueStart > this.limits.maxLabelValueBytes) {
+      throw limitExceeded('label value length', 'maxLabelValueBytes', this.limits.maxLabelValueBytes);
+    }
+    const o = index * 4;
+    this.labelSpans[o] = nameStart;
+    this.labelSpans[o + 1] = nameEnd;
+    this.labelSpans[o + 2] = valueStart;
+    this.labelSpans[o + 3] = valueEnd;
+  }
+
+
+  private metricName(labels: number): string | undefined {
+    const s = this.labelSpans;
+    for (let i = 0; i < labels; i++) {
+      const o = i * 4;
+      if (bytesEqual(this.buf, s[o]!, s[o + 1]!, NAME_LABEL_BYTES)) return utf8At(this.buf, s[o + 2]!, s[o + 3]!, 'metric name');
+    }
+    return undefined;
+  }
+
+  private buildLabels(count: number): LabelPair[] {
+    const s = this.labelSpans;
+    const labels: LabelPair[] = new Array<LabelPair>(count);
+    for (let i = 0; i < count; i++) {
+      const o = i * 4;
+      labels[i] = { name: this.internName(s[o]!, s[o + 1]!), value: utf8At(this.buf, s[o + 2]!, s[o + 3]!, 'label value') };
+    }
+    return labels;
+  }
+
+  // Label names repeat on every series: share one string per name within the request.
+  private internName(start: number, end: number): string {
+    const name = utf8At(this.buf, start, end, 'label name');
+    const known = this.names.get(name);
+    if (known !== undefined) return known;
+    this.names.set(name, name);
+    return name;
+  }
+}
