@@ -3,7 +3,9 @@ import { APP_FILTER } from '@nestjs/core';
 import { DomainErrorFilter } from './common/domain-error.filter.js';
 import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/config.schema.js';
+import { HealthModule } from './ops/health.module.js';
 import { MetricsModule } from './ops/metrics.module.js';
+import { RolloutsModule } from './rollouts/rollouts.module.js';
 import { StorageModule } from './storage/storage.module.js';
 
 @Module({})
@@ -11,7 +13,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), MetricsModule, StorageModule.forRoot(config)],
+      imports: [ConfigModule.forRoot(config), MetricsModule, StorageModule.forRoot(config), HealthModule, RolloutsModule],
       providers: [{ provide: APP_FILTER, useClass: DomainErrorFilter }],
     };
   }

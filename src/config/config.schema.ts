@@ -65,6 +65,13 @@ export const configSchema = z.object({
       maxClustersPerEvent: z.number().int().positive().default(10_000),
       maxFieldLength: z.number().int().positive().default(256),
       maxBodyBytes: z.number().int().positive().default(5 * 1024 * 1024),
+      maxWavesPerPlan: z.number().int().positive().default(1000),
+    })
+    .prefault({}),
+  ops: z
+    .object({
+      // each readiness dependency check is raced against this
+      readinessTimeoutMs: z.number().int().positive().default(2000),
     })
     .prefault({}),
   analysis: z
