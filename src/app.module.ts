@@ -4,8 +4,10 @@ import { DomainErrorFilter } from './common/domain-error.filter.js';
 import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/config.schema.js';
 import { HealthModule } from './ops/health.module.js';
+import { NotifyModule } from './notify/notify.module.js';
 import { MetricsModule } from './ops/metrics.module.js';
 import { RolloutsModule } from './rollouts/rollouts.module.js';
+import { SignalsModule } from './signals/signals.module.js';
 import { StorageModule } from './storage/storage.module.js';
 
 @Module({})
@@ -13,7 +15,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), MetricsModule, StorageModule.forRoot(config), HealthModule, RolloutsModule],
+      imports: [ConfigModule.forRoot(config), MetricsModule, StorageModule.forRoot(config), HealthModule, RolloutsModule, NotifyModule, SignalsModule],
       providers: [{ provide: APP_FILTER, useClass: DomainErrorFilter }],
     };
   }

@@ -89,7 +89,22 @@ export const configSchema = z.object({
     .object({
       grafanaUrl: z.url().optional(),
       runbookUrl: z.url().optional(),
+      // wavewatch's own base URL, for generatorURL / externalURL in Alertmanager payloads.
+      externalUrl: z.url().optional(),
       routes: z.array(route).default([]),
+      // Alertmanager forgets alerts it does not hear about again: resend firing ones this often.
+      alertmanagerResendSeconds: z.number().min(1).default(60),
+      maxAttempts: z.number().int().min(1).default(20),
+      retryBaseMs: z.number().int().min(1).default(1000),
+      retryMaxMs: z.number().int().min(1).default(5 * 60 * 1000),
+      requestTimeoutMs: z.number().int().min(100).default(10_000),
+      // Slack accepts about one message per second per incoming webhook.
+      slackMinIntervalMs: z.number().int().min(0).default(1000),
+      relayIntervalMs: z.number().int().min(10).default(1000),
+      concurrency: z.number().int().min(1).max(64).default(4),
+      retentionHours: z.number().min(1).default(7 * 24),
+      // Redis key prefix of the notification queue: deployments sharing a Redis need their own.
+      queuePrefix: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('wavewatch'),
     })
     .prefault({}),
 });

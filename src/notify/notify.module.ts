@@ -1,0 +1,60 @@
+import { Inject, Injectable, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { AppConfig } from '../config/config.schema.js';
+import { APP_CONFIG } from '../config/config.tokens.js';
+import { NotificationOutbox } from './notification-outbox.js';
+import { NotificationSender } from './notification-sender.js';
+import { NotificationsController } from './notifications.controller.js';
+import { NotifyMetrics } from './notify.metrics.js';
+import { NotifyRouter } from './notify-router.js';
+import { NOTIFICATION_QUEUE } from './notify.tokens.js';
+import { OutboxRelay } from './outbox-relay.js';
+import { BullmqNotificationQueue } from './queue/bullmq.queue.js';
+import { InProcessNotificationQueue } from './queue/in-process.queue.js';
+import type { NotificationQueue } from './queue/notification-queue.js';
+import { NotifyStore } from './storage/notify.store.js';
+
+function createQueue(config: AppConfig): NotificationQueue {
+  const n = config.notify;
+  if (config.redisUrl) {
+    return new BullmqNotificationQueue({ redisUrl: config.redisUrl, prefix: n.queuePrefix, concurrency: n.concurrency, retryBaseMs: n.retryBaseMs, retryMaxMs: n.retryMaxMs });
+  }
+  return new InProcessNotificationQueue(n.concurrency, n);
+}
+
+// Starts the senders and the relay once the app is up, and stops them before storage closes
+// (onModuleDestroy runs before TypeORM's shutdown hook): sends in flight finish and are recorded.
+@Injectable()
+class NotifyLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
+  constructor(
+    @Inject(NOTIFICATION_QUEUE) private readonly queue: NotificationQueue,
+    private readonly sender: NotificationSender,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.queue.start(this.sender.handle);
+    this.relay.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.relay.stop();
+    this.sender.stop();
+    await this.queue.close();
+  }
+}
+
+@Module({
+  controllers: [NotificationsController],
+  providers: [
+    { provide: NOTIFICATION_QUEUE, useFactory: createQueue, inject: [APP_CONFIG] },
+    NotifyStore,
+    NotifyRouter,
+    NotifyMetrics,
+    NotificationOutbox,
+    NotificationSender,
+    OutboxRelay,
+    NotifyLifecycle,
+  ],
+  exports: [NotificationOutbox],
+})
+export class NotifyModule {}
