@@ -1,0 +1,87 @@
+// Thresholds of the analysis. A plain object so the pure core never sees AppConfig; the
+// integrator builds it from AppConfig.analysis + AppConfig.clusters with analysisConfig().
+
+export interface ClusterAnalysisOverride {
+  readonly nodes?: number | undefined;
+  readonly capacitySeats?: number | undefined;
+  readonly cacheTtlSeconds?: number | undefined;
+}
+
+export interface AnalysisConfig {
+  /** predicted utilisation above this holds the next wave */
+  readonly headroom: number;
+  /** seat capacity when neither the cluster's metrics nor config give one */
+  readonly defaultCapacitySeats: number;
+  /** DNS cache lifetime τ used to project the visible error ratio */
+  readonly cacheTtlSeconds: number;
+  /** visible SERVFAIL ratio that counts as user impact */
+  readonly dnsVisibleThreshold: number;
+  /** miss-failure ratio that counts as a failing upstream behind the cache */
+  readonly dnsMissFailureThreshold: number;
+  /** a wave cluster silent this long (against the watermark or the wall clock) is lost */
+  readonly telemetryLostAfterSeconds: number;
+  /** utilisation (busy ÷ capacity seats) that counts as overload */
+  readonly overloadUtilization: number;
+  /** APF rejections per second that count as overload */
+  readonly rejectedRateThreshold: number;
+  /** 429/5xx share of API requests that counts as overload */
+  readonly apiErrorRatioThreshold: number;
+  /** non-long-running p99 latency that counts as overload */
+  readonly latencyP99ThresholdSeconds: number;
+  /** points in a row a condition needs unless it is far past its threshold */
+  readonly confirmPoints: number;
+  /** pre-wave window for each wave cluster's own baseline */
+  readonly baselineSeconds: number;
+  /** recent points whose median is a cluster's current level */
+  readonly levelPoints: number;
+  /** robust z-score an effect needs over baseline and control noise */
+  readonly effectZ: number;
+  /** an effect must also be at least this share of the baseline */
+  readonly minRelativeEffect: number;
+  /** at most this many control clusters are sampled per wave (deterministic stride) */
+  readonly maxControls: number;
+  /** a fleet-wide harm shows in at least this share of controls; then it is not the wave's */
+  readonly controlHarmShare: number;
+  /** the fit needs max/min node count of at least this */
+  readonly minNodeSpreadRatio: number;
+  /** exponent assumed when there is too little evidence to fit one (the incident's nodes²) */
+  readonly assumedExponent: number;
+  /** before a wave ran this long its effect is not measurable: the next wave holds */
+  readonly minWaveAgeSeconds: number;
+  /** ended rollouts still own effects this long after their end */
+  readonly rolloutGraceSeconds: number;
+  /** how far back an onset is searched */
+  readonly onsetLookbackSeconds: number;
+  readonly clusters: Readonly<Record<string, ClusterAnalysisOverride>>;
+}
+
+export const DEFAULT_ANALYSIS_CONFIG: AnalysisConfig = {
+  headroom: 0.8,
+  defaultCapacitySeats: 600,
+  cacheTtlSeconds: 1200,
+  dnsVisibleThreshold: 0.01,
+  dnsMissFailureThreshold: 0.02,
+  telemetryLostAfterSeconds: 90,
+  overloadUtilization: 0.9,
+  rejectedRateThreshold: 1,
+  apiErrorRatioThreshold: 0.05,
+  latencyP99ThresholdSeconds: 1,
+  confirmPoints: 2,
+  baselineSeconds: 600,
+  levelPoints: 2,
+  effectZ: 4,
+  minRelativeEffect: 0.1,
+  maxControls: 200,
+  controlHarmShare: 0.2,
+  minNodeSpreadRatio: 1.5,
+  assumedExponent: 2,
+  minWaveAgeSeconds: 60,
+  rolloutGraceSeconds: 3600,
+  onsetLookbackSeconds: 3600,
+  clusters: {},
+};
+
+export function analysisConfig(overrides: Partial<AnalysisConfig> = {}): AnalysisConfig {
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  return { ...DEFAULT_ANALYSIS_CONFIG, ...defined };
+}

@@ -1,0 +1,133 @@
+// Cache-masked DNS failure. Misses failing (f) while hits (h) still answer keep the visible
+// SERVFAIL ratio near f·(1−h). Entries stop being refreshed once misses fail, so h ages out
+// linearly over the cache lifetime τ (TTLs spread evenly over τ):
+//   h(t) = h0·(1 − t/τ),  visible(t) = f·(1 − h(t)),  tending to f.
+import { SIGNALS } from '../signals/signal.types.js';
+import type { AnalysisConfig } from './analysis-config.js';
+import type { DnsStatus } from './analysis.types.js';
+import { checkRun, findOnset } from './condition-run.js';
+import { finiteValues } from './robust-stats.js';
+import { RECENT_STEPS, type SignalView } from './signal-view.js';
+
+export interface DnsAssessment {
+  readonly status: DnsStatus;
+  readonly servedStaleRate: number;
+  /** set while misses fail behind the cache and the visible ratio is under threshold */
+  readonly masked: MaskedFailure | undefined;
+  /** set while the visible SERVFAIL ratio is over threshold */
+  readonly visibleOnsetMs: number | undefined;
+}
+
+export interface MaskedFailure {
+  readonly onsetMs: number;
+  readonly baselineHitRatio: number;
+  readonly tauSeconds: number;
+  readonly tauRefined: boolean;
+}
+
+const STRONG_SCORE = 3;
+const HIT_BASELINE_MS = 5 * 60_000;
+
+/** seconds from now until f·(1−h) crosses threshold while h falls by h0/τ per second */
+export function dnsTimeToImpact(f: number, h: number, h0: number, tauSeconds: number, threshold: number): number | null {
+  if (!(f > threshold)) return null;
+  if (f * (1 - h) >= threshold || h0 <= 0) return 0;
+  return Math.max(0, (tauSeconds * (threshold / f - 1 + h)) / h0);
+}
+
+function scoreSeries(values: Float64Array, threshold: number): Float64Array {
+  return values.map((v) => v / threshold);
+}
+
+function onsetOf(view: SignalView, cluster: string, signal: string, threshold: number, config: AnalysisConfig): number {
+  const recentFirst = view.nowPointMs - (RECENT_STEPS - 1) * view.stepMs;
+  return findOnset(scoreSeries(view.recent(cluster, signal), threshold), recentFirst, view.stepMs, () => {
+    const from = view.nowPointMs - Math.floor((config.onsetLookbackSeconds * 1000) / view.stepMs) * view.stepMs;
+    return { scores: scoreSeries(view.range(cluster, signal, from, view.nowPointMs), threshold), firstMs: from };
+  });
+}
+
+/** τ from the observed fall of h since the onset, when it fell clearly; else the configured τ */
+function cacheLifetime(view: SignalView, cluster: string, onsetMs: number, h0: number, configured: number): { tau: number; refined: boolean } {
+  const values = view.range(cluster, SIGNALS.dnsCacheHitRatio, onsetMs, view.nowPointMs);
+  const ts: number[] = [];
+  const hs: number[] = [];
+  values.forEach((h, i) => {
+    if (Number.isFinite(h)) {
+      ts.push((i * view.stepMs) / 1000);
+      hs.push(h);
+    }
+  });
+  if (hs.length < 6 || h0 <= 0) return { tau: configured, refined: false };
+  const mt = ts.reduce((a, b) => a + b, 0) / ts.length;
+  const mh = hs.reduce((a, b) => a + b, 0) / hs.length;
+  let stt = 0;
+  let sth = 0;
+  ts.forEach((t, i) => {
+    stt += (t - mt) ** 2;
+    sth += (t - mt) * (hs[i]! - mh);
+  });
+  const slope = sth / stt;
+  const fell = h0 - Math.min(...hs.slice(-2));
+  if (!(slope < 0) || fell < 0.05) return { tau: configured, refined: false };
+  const tau = Math.min(4 * configured, Math.max(configured / 4, h0 / -slope));
+  return { tau, refined: true };
+}
+
+export function assessDns(view: SignalView, cluster: string, config: AnalysisConfig): DnsAssessment | undefined {
+  const f = view.latest(cluster, SIGNALS.dnsMissFailureRatio);
+  const h = view.latest(cluster, SIGNALS.dnsCacheHitRatio);
+  const v = view.latest(cluster, SIGNALS.dnsServfailRatio);
+  if (!Number.isFinite(f) && !Number.isFinite(h) && !Number.isFinite(v)) return undefined;
+  const hitRatio = Number.isFinite(h) ? h : 0;
+  const visible = Number.isFinite(v) ? v : 0;
+  const missFailure = Number.isFinite(f) ? f : 0;
+  const theta = config.dnsVisibleThreshold;
+  const configuredTau = config.clusters[cluster]?.cacheTtlSeconds ?? config.cacheTtlSeconds;
+
+  const failing = checkRun(scoreSeries(view.recent(cluster, SIGNALS.dnsMissFailureRatio), config.dnsMissFailureThreshold), config.confirmPoints, STRONG_SCORE);
+  let masked: MaskedFailure | undefined;
+  let tti: number | null = null;
+  if (failing.active) {
+    const onsetMs = onsetOf(view, cluster, SIGNALS.dnsMissFailureRatio, config.dnsMissFailureThreshold, config);
+    const before = view.baseline(cluster, SIGNALS.dnsCacheHitRatio, onsetMs - HIT_BASELINE_MS, onsetMs - view.stepMs);
+    const h0 = Number.isFinite(before.median) ? Math.max(before.median, hitRatio) : hitRatio;
+    const { tau, refined } = cacheLifetime(view, cluster, onsetMs, h0, configuredTau);
+    tti = dnsTimeToImpact(missFailure, hitRatio, h0, tau, theta);
+    if (visible < theta) masked = { onsetMs, baselineHitRatio: h0, tauSeconds: tau, tauRefined: refined };
+  }
+  const visibleRun = checkRun(scoreSeries(view.recent(cluster, SIGNALS.dnsServfailRatio), theta), config.confirmPoints, STRONG_SCORE);
+  const visibleOnsetMs = visibleRun.active ? onsetOf(view, cluster, SIGNALS.dnsServfailRatio, theta, config) : undefined;
+  if (visibleRun.active) tti = 0;
+  const stale = view.latest(cluster, SIGNALS.dnsServedStaleRate);
+  return {
+    status: {
+      cluster,
+      visibleErrorRatio: visible,
+      missFailureRatio: missFailure,
+      cacheHitRatio: hitRatio,
+      projectedErrorRatio: Math.max(visible, failing.active ? missFailure : visible),
+      timeToImpactSeconds: tti,
+    },
+    servedStaleRate: Number.isFinite(stale) ? stale : 0,
+    masked,
+    visibleOnsetMs,
+  };
+}
+
+/** finite values only, for figures */
+export function dnsFigures(a: DnsAssessment): Record<string, number> {
+  const figures: Record<string, number> = {
+    visibleErrorRatio: a.status.visibleErrorRatio,
+    missFailureRatio: a.status.missFailureRatio,
+    cacheHitRatio: a.status.cacheHitRatio,
+    projectedErrorRatio: a.status.projectedErrorRatio,
+    servedStaleRate: a.servedStaleRate,
+  };
+  if (a.masked) {
+    figures.baselineCacheHitRatio = a.masked.baselineHitRatio;
+    figures.cacheTtlSeconds = a.masked.tauSeconds;
+  }
+  if (a.status.timeToImpactSeconds !== null) figures.timeToImpactSeconds = a.status.timeToImpactSeconds;
+  return Object.fromEntries(Object.entries(figures).filter(([, v]) => finiteValues([v]).length === 1));
+}

@@ -1,0 +1,160 @@
+// One rollout: attributed overloads, harmless attributable changes, telemetry loss, DNS
+// failures its wave caused, the next-wave prediction and the verdict.
+import { SIGNALS } from '../signals/signal.types.js';
+import type { AnalysisConfig } from './analysis-config.js';
+import type { DnsStatus, Finding, RolloutHealth } from './analysis.types.js';
+import { nodesOf, type HarmState } from './control-plane-harm.js';
+import type { DnsAssessment } from './dns-masking.js';
+import { dnsFindingsFor, nextWaveFinding, rolloutOverloadFinding, telemetryLostFinding } from './finding-builders.js';
+import { predictNextWave } from './next-wave-prediction.js';
+import { reason, sortReasons, strongestVerdict, type RatedReason } from './rated-reason.js';
+import type { RolloutScope, StartedWave } from './rollout-scope.js';
+import type { SignalView } from './signal-view.js';
+import { assessTelemetry, type TelemetryLoss } from './telemetry-loss.js';
+import { waveEffects } from './wave-effects.js';
+
+export interface RolloutOutcome {
+  readonly health: RolloutHealth;
+  readonly findings: readonly Finding[];
+  readonly attributedClusters: ReadonlySet<string>;
+  /** clusters whose DNS findings this rollout owns (its wave broke their control plane) */
+  readonly dnsClusters: ReadonlySet<string>;
+}
+
+const round = (v: number, digits = 3): number => Number(v.toFixed(digits));
+
+export function evaluateRollout(
+  view: SignalView,
+  scope: RolloutScope,
+  harms: ReadonlyMap<string, HarmState>,
+  dns: ReadonlyMap<string, DnsAssessment>,
+  config: AnalysisConfig,
+  wallClockMs: number | undefined,
+): RolloutOutcome {
+  const rolloutId = scope.rollout.rolloutId;
+  const reasons: RatedReason[] = [];
+  const findings: Finding[] = [];
+  const waveOf = new Map<string, StartedWave>();
+  for (const w of scope.started) for (const c of w.clusters) waveOf.set(c, w);
+
+  const effects = scope.attributable ? waveEffects(view, scope, harms, config) : undefined;
+  for (const [cluster, a] of effects?.attributed ?? []) {
+    findings.push(rolloutOverloadFinding(rolloutId, a, nodesOf(view, cluster, config)));
+    reasons.push(
+      reason('rollback', {
+        code: 'control_plane_overload',
+        severity: 'critical',
+        wave: a.wave,
+        cluster,
+        signal: a.harm.signal,
+        observed: round(a.harm.observed),
+        baseline: round(a.busy && a.harm.signal === SIGNALS.apiBusySeats ? a.busy.baseline : a.evidence.baseline),
+        message: `${cluster} overloaded since ${a.wave} reached it: ${a.harm.signal} ${round(a.harm.observed)} ≥ ${round(a.harm.threshold)}, utilisation ${round(100 * a.harm.utilization, 1)} %; ${a.evidence.signal} ${round(a.evidence.baseline)} → ${round(a.evidence.observed)}`,
+      }),
+    );
+  }
+  for (const e of effects?.harmless ?? []) {
+    reasons.push(
+      reason('proceed', {
+        code: 'control_plane_overload',
+        severity: 'warning',
+        wave: e.wave,
+        cluster: e.cluster,
+        signal: e.signal,
+        observed: round(e.observed),
+        baseline: round(e.baseline),
+        message: `harmless attributable change: ${e.signal} ${round(e.baseline)} → ${round(e.observed)} on ${e.cluster} (${e.clusters} cluster(s) of ${e.wave} changed), far from overload`,
+      }),
+    );
+  }
+
+  const losses = new Map<string, TelemetryLoss>();
+  if (scope.inProgress) {
+    for (const w of scope.started) {
+      for (const cluster of w.clusters) {
+        const loss = assessTelemetry(view, cluster, view.alignedMs(w.startedAtMs), config, wallClockMs);
+        if (!loss) continue;
+        losses.set(cluster, loss);
+        findings.push(telemetryLostFinding(rolloutId, w.wave, loss));
+        reasons.push(
+          reason('hold', {
+            code: 'telemetry_lost',
+            severity: 'critical',
+            wave: w.wave,
+            cluster,
+            signal: loss.cause === 'apiserver_stale' ? SIGNALS.apiRequestRate : loss.cause === 'targets_down' ? SIGNALS.targetsDown : null,
+            observed: round(loss.silentSeconds, 0),
+            baseline: config.telemetryLostAfterSeconds,
+            message: `telemetry of ${cluster} lost (${loss.cause.replace(/_/g, ' ')}); failing closed`,
+          }),
+        );
+      }
+    }
+  }
+
+  const dnsClusters = new Set<string>();
+  const dnsStatus: DnsStatus[] = [];
+  for (const w of scope.started) {
+    for (const cluster of w.clusters) {
+      const d = dns.get(cluster);
+      if (!d) continue;
+      dnsStatus.push(d.status);
+      const cause = dnsCause(cluster, w, view.alignedMs(w.startedAtMs), d, effects?.attributed.has(cluster) ?? false, losses.get(cluster));
+      if (!cause || !scope.attributable) continue;
+      dnsClusters.add(cluster);
+      findings.push(...dnsFindingsFor(d, rolloutId, w.wave, cause));
+      const visible = d.visibleOnsetMs !== undefined;
+      reasons.push(
+        reason('rollback', {
+          code: visible ? 'dns_errors_visible' : 'dns_masked_failure',
+          severity: 'critical',
+          wave: w.wave,
+          cluster,
+          signal: visible ? SIGNALS.dnsServfailRatio : SIGNALS.dnsMissFailureRatio,
+          observed: round(visible ? d.status.visibleErrorRatio : d.status.missFailureRatio, 4),
+          baseline: config.dnsVisibleThreshold,
+          message: `${cluster}: ${cause} visible SERVFAIL ${round(100 * d.status.visibleErrorRatio, 2)} %, misses failing ${round(100 * d.status.missFailureRatio, 1)} %` +
+            (d.status.timeToImpactSeconds !== null ? `, time to impact ${Math.round(d.status.timeToImpactSeconds)} s` : ''),
+        }),
+      );
+    }
+  }
+
+  const next = effects ? predictNextWave(view, scope, effects, config) : undefined;
+  if (next) {
+    reasons.push(...next.reasons);
+    if (next.risky.length > 0) {
+      const latest = scope.started[scope.started.length - 1];
+      const onsetMs = latest ? view.alignedMs(latest.startedAtMs) + config.minWaveAgeSeconds * 1000 : view.nowPointMs;
+      findings.push(nextWaveFinding(rolloutId, next, onsetMs));
+    }
+    for (const c of [...new Set(scope.nextWave?.clusters ?? [])].sort()) {
+      const d = dns.get(c);
+      if (d && !scope.reached.has(c)) dnsStatus.push(d.status);
+    }
+  }
+
+  const sorted = sortReasons(reasons);
+  const health: RolloutHealth = {
+    rolloutId,
+    verdict: strongestVerdict(sorted),
+    evaluatedAt: view.nowMs,
+    reasons: sorted.map((r) => r.reason),
+    nextWave: next
+      ? { wave: next.wave, verdict: strongestVerdict(next.reasons), predictions: next.predictions, fit: next.fit }
+      : null,
+    dns: dnsStatus.sort((a, b) => a.cluster.localeCompare(b.cluster)),
+  };
+  return { health, findings, attributedClusters: new Set(effects?.attributed.keys() ?? []), dnsClusters };
+}
+
+/** why the wave is to blame for this cluster's DNS failure, or null when it is not */
+function dnsCause(cluster: string, wave: StartedWave, waveStartMs: number, d: DnsAssessment, overloaded: boolean, loss: TelemetryLoss | undefined): string | null {
+  const onsetMs = d.masked?.onsetMs ?? d.visibleOnsetMs;
+  if (onsetMs === undefined || onsetMs < waveStartMs) return null;
+  if (overloaded) return `the API server of ${cluster} is overloaded by ${wave.wave}, and cluster DNS depends on it;`;
+  if (loss && loss.cause !== 'never_reported' && loss.lastSampleMs !== null && loss.lastSampleMs >= waveStartMs) {
+    return `the control plane of ${cluster} stopped reporting after ${wave.wave} reached it, and cluster DNS depends on it;`;
+  }
+  return null;
+}

@@ -1,0 +1,92 @@
+// Per started wave of one rollout: the load effects of its clusters against baseline and
+// controls, which overloads it caused, and the busy-seat effects that feed the size fit.
+import { SIGNALS } from '../signals/signal.types.js';
+import type { AnalysisConfig } from './analysis-config.js';
+import type { HarmState } from './control-plane-harm.js';
+import { nodesOf } from './control-plane-harm.js';
+import type { SizedEffect } from './power-law-fit.js';
+import type { RolloutScope, StartedWave } from './rollout-scope.js';
+import type { SignalView } from './signal-view.js';
+import {
+  controlShift,
+  LOAD_SIGNALS,
+  loadEffect,
+  sampleControls,
+  waveWindow,
+  type ControlShift,
+  type LoadEffect,
+} from './wave-attribution.js';
+
+export interface AttributedOverload {
+  readonly wave: string;
+  readonly harm: HarmState;
+  /** the strongest significant load effect, relative to its threshold */
+  readonly evidence: LoadEffect;
+  readonly busy: LoadEffect | undefined;
+  readonly controlRatio: number;
+}
+
+export interface WaveEffects {
+  readonly attributed: ReadonlyMap<string, AttributedOverload>;
+  /** significant but harmless effects, the strongest per wave and signal */
+  readonly harmless: readonly (LoadEffect & { wave: string; clusters: number })[];
+  readonly sized: readonly SizedEffect[];
+  /** started waves too young to measure */
+  readonly settling: readonly StartedWave[];
+  readonly controls: number;
+}
+
+const FIT_LEVEL_POINTS = 4;
+
+export function waveEffects(
+  view: SignalView,
+  scope: RolloutScope,
+  harms: ReadonlyMap<string, HarmState>,
+  config: AnalysisConfig,
+): WaveEffects {
+  const controls = sampleControls(view.clusterNames(), scope.reached, config.maxControls);
+  const harmfulControls = controls.filter((c) => harms.has(c)).length;
+  const fleetWideHarm = controls.length > 0 && harmfulControls / controls.length >= config.controlHarmShare;
+  const attributed = new Map<string, AttributedOverload>();
+  const harmless = new Map<string, LoadEffect & { wave: string; clusters: number }>();
+  const sized: SizedEffect[] = [];
+  const settling: StartedWave[] = [];
+
+  for (const wave of scope.started) {
+    const window = waveWindow(view, wave.startedAtMs, config);
+    if (view.nowMs - wave.startedAtMs < config.minWaveAgeSeconds * 1000) settling.push(wave);
+    const shifts = new Map<string, ControlShift>();
+    const shiftOf = (signal: string): ControlShift => {
+      let s = shifts.get(signal);
+      if (!s) shifts.set(signal, (s = controlShift(view, controls, signal, window, config)));
+      return s;
+    };
+    for (const cluster of wave.clusters) {
+      const effects = LOAD_SIGNALS.map((l) => loadEffect(view, cluster, l, window, shiftOf(l.signal), config)).filter(
+        (e): e is LoadEffect => e !== undefined,
+      );
+      const significant = effects.filter((e) => e.significant);
+      const strongest = significant.sort((a, b) => b.effect / b.threshold - a.effect / a.threshold || a.signal.localeCompare(b.signal))[0];
+      const busy = effects.find((e) => e.signal === SIGNALS.apiBusySeats);
+      const harm = harms.get(cluster);
+      if (harm && strongest && !fleetWideHarm && harm.onsetMs >= window.startMs) {
+        attributed.set(cluster, { wave: wave.wave, harm, evidence: strongest, busy, controlRatio: shiftOf(SIGNALS.apiBusySeats).ratio });
+      } else if (!harm) {
+        for (const e of significant) {
+          const key = `${wave.wave}\u0000${e.signal}`;
+          const prev = harmless.get(key);
+          const count = (prev?.clusters ?? 0) + 1;
+          const better = !prev || e.effect / Math.max(e.baseline, e.threshold) > prev.effect / Math.max(prev.baseline, prev.threshold);
+          harmless.set(key, { ...(better || !prev ? e : prev), wave: wave.wave, clusters: count });
+        }
+      }
+      // an overload the wave did not cause says nothing about the wave's effect
+      if (harm && !attributed.has(cluster)) continue;
+      const nodes = nodesOf(view, cluster, config);
+      const fitBusy = loadEffect(view, cluster, LOAD_SIGNALS[0]!, window, shiftOf(SIGNALS.apiBusySeats), config, FIT_LEVEL_POINTS);
+      if (nodes !== null && fitBusy?.significant) sized.push({ cluster, nodes, effect: fitBusy.effect });
+    }
+  }
+  const harmlessList = [...harmless.values()].sort((a, b) => a.wave.localeCompare(b.wave) || a.signal.localeCompare(b.signal));
+  return { attributed, harmless: harmlessList, sized, settling, controls: controls.length };
+}
