@@ -11,6 +11,7 @@ import { decodeWriteRequestV1 } from './remote-write-v1.decoder.js';
 import { decodeWriteRequestV2 } from './remote-write-v2.decoder.js';
 import type { RemoteWriteVersion } from './remote-write-protocol.js';
 import { snappyUncompress } from './snappy-block.js';
+import { Utf8Interner } from './utf8-interner.js';
 import { parseTextExposition } from './text-exposition.parser.js';
 
 /** What the v2 response headers report. Ignored samples count as written: a retry would not help. */
@@ -26,6 +27,7 @@ const NOTHING: AppendResult = { accepted: 0, outOfOrder: 0, ignored: 0, missingC
 export class IngestService {
   private inflight = 0;
   private readonly wants: WantsMetric;
+  private readonly strings = new Utf8Interner();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -55,8 +57,8 @@ export class IngestService {
     const stopTimer = this.metrics.decodeSeconds.startTimer();
     try {
       const raw = snappyUncompress(body, this.config.ingest.maxDecompressedBytes);
-      const decode = version === 'remote_write_v1' ? decodeWriteRequestV1 : decodeWriteRequestV2;
-      return this.deliver(decode(raw, this.wants, this.config.ingest));
+      const decoded = version === 'remote_write_v1' ? decodeWriteRequestV1(raw, this.wants, this.config.ingest, this.strings) : decodeWriteRequestV2(raw, this.wants, this.config.ingest);
+      return this.deliver(decoded);
     } finally {
       stopTimer();
     }
@@ -81,6 +83,11 @@ export class IngestService {
     m.inc({ outcome: 'out_of_order' }, result.outOfOrder);
     m.inc({ outcome: 'ignored' }, result.ignored + decoded.ignoredSamples);
     m.inc({ outcome: 'missing_cluster' }, result.missingCluster);
+    // A full store keeps what it could take; the sender retries the whole request later and
+    // the samples already taken come back as duplicates, which the store drops.
+    if ((result.rejected ?? 0) > 0) {
+      throw new DomainError('unavailable', `signal store is full (ingest.maxActiveSeries); ${result.rejected} samples refused`, undefined, 5);
+    }
     return {
       samplesWritten: decoded.samples - result.outOfOrder,
       histogramsWritten: decoded.histograms,

@@ -4,14 +4,15 @@ import type { DecodedWrite, WantsMetric } from './decoded-write.js';
 import { limitExceeded, type IngestLimits } from './ingest-limits.js';
 import { decodeOrReject, embeddedEnd, protoReader, skipField, WIRE_LEN, type ProtoReader } from './proto-reader.js';
 import { SampleSpans } from './remote-write-sample.js';
-import { asBuffer, bytesEqual, NAME_LABEL_BYTES, utf8At } from './wire-bytes.js';
+import { Utf8Interner } from './utf8-interner.js';
+import { asBuffer, bytesEqual, NAME_LABEL_BYTES } from './wire-bytes.js';
 
 // prometheus.WriteRequest: TimeSeries = 1 { Label labels = 1 {name = 1, value = 2}, Sample samples = 2,
 // Exemplar exemplars = 3, Histogram histograms = 4 }. Label and sample positions are
 // collected first; strings are only decoded for series the sink wants.
 
-export function decodeWriteRequestV1(body: Uint8Array, wants: WantsMetric, limits: IngestLimits): DecodedWrite {
-  return decodeOrReject('remote_write 1.0 request', () => new V1Decoder(body, wants, limits).decode());
+export function decodeWriteRequestV1(body: Uint8Array, wants: WantsMetric, limits: IngestLimits, strings = new Utf8Interner(10)): DecodedWrite {
+  return decodeOrReject('remote_write 1.0 request', () => new V1Decoder(body, wants, limits, strings).decode());
 }
 
 class V1Decoder {
@@ -26,12 +27,12 @@ class V1Decoder {
   private ignoredSamples = 0;
   private histograms = 0;
   private exemplars = 0;
-  private readonly names = new Map<string, string>();
 
   constructor(
     body: Uint8Array,
     private readonly wants: WantsMetric,
     private readonly limits: IngestLimits,
+    private readonly strings: Utf8Interner,
   ) {
     this.buf = asBuffer(body);
     this.r = protoReader(this.buf);
@@ -133,7 +134,7 @@ class V1Decoder {
     const s = this.labelSpans;
     for (let i = 0; i < labels; i++) {
       const o = i * 4;
-      if (bytesEqual(this.buf, s[o]!, s[o + 1]!, NAME_LABEL_BYTES)) return utf8At(this.buf, s[o + 2]!, s[o + 3]!, 'metric name');
+      if (bytesEqual(this.buf, s[o]!, s[o + 1]!, NAME_LABEL_BYTES)) return this.strings.get(this.buf, s[o + 2]!, s[o + 3]!, 'metric name');
     }
     return undefined;
   }
@@ -143,17 +144,9 @@ class V1Decoder {
     const labels: LabelPair[] = new Array<LabelPair>(count);
     for (let i = 0; i < count; i++) {
       const o = i * 4;
-      labels[i] = { name: this.internName(s[o]!, s[o + 1]!), value: utf8At(this.buf, s[o + 2]!, s[o + 3]!, 'label value') };
+      labels[i] = { name: this.strings.get(this.buf, s[o]!, s[o + 1]!, 'label name'), value: this.strings.get(this.buf, s[o + 2]!, s[o + 3]!, 'label value') };
     }
     return labels;
   }
 
-  // Label names repeat on every series: share one string per name within the request.
-  private internName(start: number, end: number): string {
-    const name = utf8At(this.buf, start, end, 'label name');
-    const known = this.names.get(name);
-    if (known !== undefined) return known;
-    this.names.set(name, name);
-    return name;
-  }
 }

@@ -1,0 +1,37 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+// Runs the compiled service (src/main.js next to this bench in the build output) in its own
+// process, as in production, so the load generator does not share its event loop.
+
+export interface RunningWavewatch {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+export async function startWavewatch(env: Record<string, string> = {}): Promise<RunningWavewatch> {
+  const main = fileURLToPath(new URL('../src/main.js', import.meta.url));
+  const child = spawn(process.execPath, [main], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: '', REDIS_URL: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer): void => {
+      output = (output + chunk.toString()).slice(-4000);
+      const match = /wavewatch listening on (http:\/\/\S+?)"/.exec(output);
+      if (match) resolve(match[1]!.replace('[::1]', '127.0.0.1'));
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`wavewatch exited (${code}): ${output}`)));
+  });
+  return {
+    url,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
