@@ -13,9 +13,13 @@ import type { JobOutcome, NotificationJob } from './queue/notification-queue.js'
 import { NotifyStore, type OutboxRow } from './storage/notify.store.js';
 
 const DONE: JobOutcome = { kind: 'done' };
+const HOLD_IN_QUEUE_MS = 2000;
+// A claimed row is re-sent by another worker only after this: long enough to cover the rate-limit
+// wait and the request; it matters only when a process died in the middle of a send.
+const LEASE_MS = 5 * 60_000;
 
-// The queue's job handler: check the delivery record, wait for the receiver's rate limit, claim
-// the row, send once, record the attempt. The queue only schedules what this returns.
+// The queue's job handler: check the delivery record, claim the row, wait for the receiver's
+// rate limit, send once, record the attempt. The queue only schedules what this returns.
 @Injectable()
 export class NotificationSender {
   private readonly logger = new Logger('notify');
@@ -54,10 +58,11 @@ export class NotificationSender {
       this.metrics.count(row.channel, 'superseded');
       return DONE;
     }
-    const wait = this.limiter.reserve(route.key, route.channel === 'slack' ? this.config.notify.slackMinIntervalMs : 0);
-    if (wait > 0) await sleep(wait);
     if (this.closing) return { kind: 'retry', delayMs: 0, reason: 'shutting down' };
-    const attempt = await this.store.claim(row.id, this.config.notify.requestTimeoutMs + 30_000);
+    // A receiver held back by a long Retry-After: wait in the queue, not holding a claim.
+    const held = this.limiter.heldFor(route.key);
+    if (held > HOLD_IN_QUEUE_MS) return { kind: 'retry', delayMs: held, reason: 'receiver rate-limited' };
+    const attempt = await this.store.claim(row.id, Math.max(LEASE_MS, 2 * this.config.notify.requestTimeoutMs));
     if (attempt === null) {
       this.metrics.count(row.channel, 'duplicate');
       return DONE;
@@ -76,8 +81,15 @@ export class NotificationSender {
       sentAtMs: started,
       resendSeconds: this.config.notify.alertmanagerResendSeconds,
     });
-    const result = await postJson(request.url, request.body, this.config.notify.requestTimeoutMs);
-    const durationMs = Date.now() - started;
+    const interval = route.channel === 'slack' ? this.config.notify.slackMinIntervalMs : 0;
+    let sentAt = started;
+    const result = await this.limiter.run(route.key, interval, async () => {
+      sentAt = Date.now();
+      const answer = await postJson(request.url, request.body, this.config.notify.requestTimeoutMs);
+      if (answer.kind === 'retry' && answer.retryAfterMs !== null) this.limiter.holdUntil(route.key, Date.now() + answer.retryAfterMs);
+      return answer;
+    });
+    const durationMs = Date.now() - sentAt;
     switch (result.kind) {
       case 'delivered':
         await this.store.recordAttempt(row.id, attempt, { outcome: 'delivered', status: 'delivered', httpStatus: result.httpStatus, error: null, durationMs });
@@ -112,9 +124,8 @@ export class NotificationSender {
     this.metrics.count(route.channel, 'retried');
     let delayMs = backoffMs(attempt, this.config.notify);
     if (result.retryAfterMs !== null) {
-      // The receiver said when: hold every message to it until then, not just this one.
+      // The receiver said when (and the limiter holds every message to it until then).
       delayMs = retryAfterDelayMs(result.retryAfterMs);
-      this.limiter.holdUntil(route.key, Date.now() + result.retryAfterMs);
     }
     return { kind: 'retry', delayMs, reason: result.error };
   }
@@ -127,5 +138,3 @@ export class NotificationSender {
     this.logger.warn(`notification ${row.dedupKey} not delivered (${result.kind === 'permanent' ? 'permanent' : 'will retry'}): ${text}`);
   }
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
