@@ -4,6 +4,7 @@ import { DomainErrorFilter } from './common/domain-error.filter.js';
 import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/config.schema.js';
 import { HealthModule } from './ops/health.module.js';
+import { IngestModule } from './ingest/ingest.module.js';
 import { NotifyModule } from './notify/notify.module.js';
 import { MetricsModule } from './ops/metrics.module.js';
 import { RolloutsModule } from './rollouts/rollouts.module.js';
@@ -15,7 +16,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), MetricsModule, StorageModule.forRoot(config), HealthModule, RolloutsModule, NotifyModule, SignalsModule],
+      imports: [ConfigModule.forRoot(config), MetricsModule, StorageModule.forRoot(config), HealthModule, RolloutsModule, NotifyModule, SignalsModule, IngestModule],
       providers: [{ provide: APP_FILTER, useClass: DomainErrorFilter }],
     };
   }
