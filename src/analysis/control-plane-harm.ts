@@ -70,6 +70,10 @@ export function nodesOf(view: SignalView, cluster: string, config: AnalysisConfi
 /** the cluster's overload, when one is active now; undefined otherwise */
 export function assessHarm(view: SignalView, cluster: string, config: AnalysisConfig): HarmState | undefined {
   const capacity = capacityOf(view, cluster, config);
+  // cheap exit for the common case: every newest value is under its threshold
+  let newest = view.latest(cluster, SIGNALS.apiBusySeats) / capacity / config.overloadUtilization;
+  for (const h of HARM_SIGNALS) newest = Math.max(newest, view.latest(cluster, h.signal) / h.threshold(config));
+  if (!(newest >= 1)) return undefined;
   const recent = harmScores((s) => view.recent(cluster, s), capacity, config);
   const run = checkRun(recent.scores, config.confirmPoints, STRONG_SCORE);
   if (!run.active) return undefined;

@@ -26,6 +26,7 @@ export interface MaskedFailure {
 }
 
 const STRONG_SCORE = 3;
+const NOT_ACTIVE = { active: false, score: 0 } as const;
 const HIT_BASELINE_MS = 5 * 60_000;
 
 /** seconds from now until f·(1−h) crosses threshold while h falls by h0/τ per second */
@@ -85,7 +86,10 @@ export function assessDns(view: SignalView, cluster: string, config: AnalysisCon
   const theta = config.dnsVisibleThreshold;
   const configuredTau = config.clusters[cluster]?.cacheTtlSeconds ?? config.cacheTtlSeconds;
 
-  const failing = checkRun(scoreSeries(view.recent(cluster, SIGNALS.dnsMissFailureRatio), config.dnsMissFailureThreshold), config.confirmPoints, STRONG_SCORE);
+  const failing =
+    missFailure >= config.dnsMissFailureThreshold
+      ? checkRun(scoreSeries(view.recent(cluster, SIGNALS.dnsMissFailureRatio), config.dnsMissFailureThreshold), config.confirmPoints, STRONG_SCORE)
+      : NOT_ACTIVE;
   let masked: MaskedFailure | undefined;
   let tti: number | null = null;
   if (failing.active) {
@@ -96,7 +100,8 @@ export function assessDns(view: SignalView, cluster: string, config: AnalysisCon
     tti = dnsTimeToImpact(missFailure, hitRatio, h0, tau, theta);
     if (visible < theta) masked = { onsetMs, baselineHitRatio: h0, tauSeconds: tau, tauRefined: refined };
   }
-  const visibleRun = checkRun(scoreSeries(view.recent(cluster, SIGNALS.dnsServfailRatio), theta), config.confirmPoints, STRONG_SCORE);
+  const visibleRun =
+    visible >= theta ? checkRun(scoreSeries(view.recent(cluster, SIGNALS.dnsServfailRatio), theta), config.confirmPoints, STRONG_SCORE) : NOT_ACTIVE;
   const visibleOnsetMs = visibleRun.active ? onsetOf(view, cluster, SIGNALS.dnsServfailRatio, theta, config) : undefined;
   if (visibleRun.active) tti = 0;
   const stale = view.latest(cluster, SIGNALS.dnsServedStaleRate);

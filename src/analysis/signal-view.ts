@@ -9,30 +9,48 @@ export interface Baseline {
   readonly count: number;
 }
 
-/** Baselines keyed by cluster|signal|from|to; entries unused by an evaluation are dropped. */
-export class BaselineCache {
-  private entries = new Map<string, Baseline>();
-  private used = new Set<string>();
+interface CachedBaseline {
+  readonly toMs: number;
+  readonly value: Baseline;
+  generation: number;
+}
 
-  get(key: string): Baseline | undefined {
-    const hit = this.entries.get(key);
-    if (hit) this.used.add(key);
-    return hit;
+/** Baselines by cluster, signal and window; entries unused by an evaluation are dropped. */
+export class BaselineCache {
+  private readonly entries = new Map<string, Map<string, Map<number, CachedBaseline>>>();
+  private generation = 0;
+
+  get(cluster: string, signal: string, fromMs: number, toMs: number): Baseline | undefined {
+    const hit = this.entries.get(cluster)?.get(signal)?.get(fromMs);
+    if (!hit || hit.toMs !== toMs) return undefined;
+    hit.generation = this.generation;
+    return hit.value;
   }
 
-  set(key: string, value: Baseline): void {
-    this.entries.set(key, value);
-    this.used.add(key);
+  set(cluster: string, signal: string, fromMs: number, toMs: number, value: Baseline): void {
+    let bySignal = this.entries.get(cluster);
+    if (!bySignal) this.entries.set(cluster, (bySignal = new Map<string, Map<number, CachedBaseline>>()));
+    let byWindow = bySignal.get(signal);
+    if (!byWindow) bySignal.set(signal, (byWindow = new Map<number, CachedBaseline>()));
+    byWindow.set(fromMs, { toMs, value, generation: this.generation });
   }
 
   /** keep what the last evaluation touched, so memory follows the active waves */
   sweep(): void {
-    for (const key of this.entries.keys()) if (!this.used.has(key)) this.entries.delete(key);
-    this.used = new Set();
+    for (const [cluster, bySignal] of this.entries) {
+      for (const [signal, byWindow] of bySignal) {
+        for (const [from, entry] of byWindow) if (entry.generation !== this.generation) byWindow.delete(from);
+        if (byWindow.size === 0) bySignal.delete(signal);
+      }
+      if (bySignal.size === 0) this.entries.delete(cluster);
+    }
+    this.generation++;
   }
 
   get size(): number {
-    return this.entries.size;
+    let n = 0;
+    for (const bySignal of this.entries.values()) for (const byWindow of bySignal.values()) n += byWindow.size;
+    return n;
   }
 }
 
@@ -42,8 +60,9 @@ export class SignalView {
   readonly stepMs: number;
   /** aligned time of the newest point */
   readonly nowPointMs: number;
-  private readonly recentCache = new Map<string, Float64Array>();
+  private readonly recentCache = new Map<string, Map<SignalName, Float64Array>>();
   private readonly infos = new Map<string, ClusterInfo>();
+  private readonly names: readonly string[];
 
   constructor(
     private readonly reader: SignalReader,
@@ -53,10 +72,11 @@ export class SignalView {
     this.stepMs = reader.stepMs;
     this.nowPointMs = Math.floor(nowMs / this.stepMs) * this.stepMs;
     for (const info of reader.clusters()) this.infos.set(info.name, info);
+    this.names = [...this.infos.keys()].sort();
   }
 
-  clusterNames(): string[] {
-    return [...this.infos.keys()].sort();
+  clusterNames(): readonly string[] {
+    return this.names;
   }
 
   info(cluster: string): ClusterInfo | undefined {
@@ -69,11 +89,12 @@ export class SignalView {
 
   /** the last RECENT_STEPS points ending at the newest point */
   recent(cluster: string, signal: SignalName): Float64Array {
-    const key = `${cluster}\u0000${signal}`;
-    let values = this.recentCache.get(key);
+    let bySignal = this.recentCache.get(cluster);
+    if (!bySignal) this.recentCache.set(cluster, (bySignal = new Map<SignalName, Float64Array>()));
+    let values = bySignal.get(signal);
     if (!values) {
       values = this.reader.values(cluster, signal, this.nowPointMs - (RECENT_STEPS - 1) * this.stepMs, this.nowPointMs);
-      this.recentCache.set(key, values);
+      bySignal.set(signal, values);
     }
     return values;
   }
@@ -84,7 +105,9 @@ export class SignalView {
 
   /** newest finite recent value, NaN when none */
   latest(cluster: string, signal: SignalName): number {
-    return lastFinite(this.recent(cluster, signal), 1)[0] ?? Number.NaN;
+    const values = this.recent(cluster, signal);
+    for (let i = values.length - 1; i >= 0; i--) if (Number.isFinite(values[i]!)) return values[i]!;
+    return Number.NaN;
   }
 
   /** median of the newest `points` finite recent values */
@@ -97,14 +120,13 @@ export class SignalView {
    * the window, so a cached value equals what a fresh read would give.
    */
   baseline(cluster: string, signal: SignalName, fromMs: number, toMs: number): Baseline {
-    const key = `${cluster}\u0000${signal}\u0000${fromMs}\u0000${toMs}`;
-    const hit = this.baselines.get(key);
+    const hit = this.baselines.get(cluster, signal, fromMs, toMs);
     if (hit) return hit;
     const values = finiteValues(this.reader.values(cluster, signal, fromMs, toMs));
     const center = median(values);
     const result: Baseline = { median: center, sigma: robustSigma(values, center), count: values.length };
     const last = this.infos.get(cluster)?.lastSampleMs;
-    if (last !== undefined && last >= toMs + this.stepMs) this.baselines.set(key, result);
+    if (last !== undefined && last >= toMs + this.stepMs) this.baselines.set(cluster, signal, fromMs, toMs, result);
     return result;
   }
 }

@@ -33,6 +33,7 @@ export class MemorySignalReader implements SignalReader {
     if (!signals) this.data.set(cluster, (signals = new Map<SignalName, Series>()));
     const firstMs = Math.floor(fromMs / this.stepMs) * this.stepMs;
     signals.set(signal, { firstMs, values: Float64Array.from(values) });
+    this.names.delete(cluster);
   }
 
   get(cluster: string, signal: SignalName): Series | undefined {
@@ -90,8 +91,16 @@ export class MemorySignalReader implements SignalReader {
       nodes: info.nodes,
       capacitySeats: info.capacitySeats ?? this.defaultCapacitySeats,
       lastSampleMs: this.lastSample(name),
-      signals: [...signals.keys()].sort(),
+      signals: this.signalNames(name),
     };
+  }
+
+  private readonly names = new Map<string, readonly SignalName[]>();
+
+  private signalNames(cluster: string): readonly SignalName[] {
+    let names = this.names.get(cluster);
+    if (!names) this.names.set(cluster, (names = [...(this.data.get(cluster)?.keys() ?? [])].sort()));
+    return names;
   }
 
   values(cluster: string, signal: SignalName, fromMs: number, toMs: number): Float64Array {
