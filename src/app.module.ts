@@ -3,6 +3,9 @@ import { APP_FILTER } from '@nestjs/core';
 import { DomainErrorFilter } from './common/domain-error.filter.js';
 import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/config.schema.js';
+import { AlertsModule } from './alerts/alerts.module.js';
+import { EvaluationModule } from './evaluation/evaluation.module.js';
+import { GateModule } from './gate/gate.module.js';
 import { HealthModule } from './ops/health.module.js';
 import { IngestModule } from './ingest/ingest.module.js';
 import { NotifyModule } from './notify/notify.module.js';
@@ -16,7 +19,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), MetricsModule, StorageModule.forRoot(config), HealthModule, RolloutsModule, NotifyModule, SignalsModule, IngestModule],
+      imports: [ConfigModule.forRoot(config), MetricsModule, StorageModule.forRoot(config), HealthModule, RolloutsModule, NotifyModule, SignalsModule, IngestModule, AlertsModule, EvaluationModule, GateModule],
       providers: [{ provide: APP_FILTER, useClass: DomainErrorFilter }],
     };
   }

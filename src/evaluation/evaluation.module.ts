@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { AlertsModule } from '../alerts/alerts.module.js';
+import { RolloutsModule } from '../rollouts/rollouts.module.js';
+import { SignalsModule } from '../signals/signals.module.js';
+import { AnalysisEngine } from './analysis-engine.js';
+import { DerivedMetrics } from './derived-metrics.js';
+import { EvaluationController } from './evaluation.controller.js';
+import { EvaluationLoop } from './evaluation-loop.js';
+
+@Module({
+  imports: [SignalsModule, RolloutsModule, AlertsModule],
+  controllers: [EvaluationController],
+  providers: [AnalysisEngine, DerivedMetrics, EvaluationLoop],
+  exports: [AnalysisEngine, EvaluationLoop],
+})
+export class EvaluationModule {}
