@@ -128,7 +128,7 @@ export class ClusterEmitter {
         const cls = classes[comp.classIndex]!;
         return cls.verb === verb && cls.resource === resource ? sum + f.arrivals[k]! : sum;
       }, 0);
-    const etcdRates = [rateOf('GET', 'pods') * 0.2, rateOf('LIST', 'pods') * 0.5, rateOf('UPDATE', 'leases')];
+    const etcdRates = [rateOf('GET', 'pods') * 0.2, rateOf('LIST', 'pods') * 0.5, rateOf('PUT', 'leases')];
     ETCD_OPERATIONS.forEach((op, i) => {
       const count = etcdRates[i]! * w * (1 - f.rejectRatio) * dt;
       const mean = (op.latency + op.latencyPerNode * nodes) * f.etcdSlowdown;

@@ -44,13 +44,13 @@ const rc = (
   constant,
   latency,
   latencyPerNode,
-  okCode: verb === 'CREATE' ? '201' : '200',
+  okCode: verb === 'POST' ? '201' : '200',
 });
 
-// Per-node traffic of a steady cluster: kubelet lease renewals every 10 s, node status
+// Verbs as the apiserver labels them (POST = create, PUT = update). Per-node traffic of a steady cluster: kubelet lease renewals every 10 s, node status
 // patches, pod status updates, events, controller LISTs whose cost grows with cluster size.
 export const REQUEST_MIX: readonly RequestClass[] = [
-  rc('UPDATE', 'leases', 'coordination.k8s.io', 'namespace', 0.1, 1, 0.008),
+  rc('PUT', 'leases', 'coordination.k8s.io', 'namespace', 0.1, 1, 0.008),
   rc('GET', 'leases', 'coordination.k8s.io', 'namespace', 0.02, 2, 0.004),
   rc('PATCH', 'nodes', '', 'resource', 0.02, 0, 0.012),
   rc('GET', 'pods', '', 'namespace', 0.1, 2, 0.005),
@@ -58,10 +58,10 @@ export const REQUEST_MIX: readonly RequestClass[] = [
   rc('LIST', 'pods', '', 'cluster', 0.001, 0.5, 0.03, 0.00003),
   rc('LIST', 'configmaps', '', 'namespace', 0.002, 1, 0.01),
   rc('WATCH', 'pods', '', 'namespace', 0.005, 0.2, 0),
-  rc('CREATE', 'events', 'events.k8s.io', 'namespace', 0.05, 2, 0.008),
+  rc('POST', 'events', 'events.k8s.io', 'namespace', 0.05, 2, 0.008),
   rc('PATCH', 'pods', '', 'namespace', 0.03, 1, 0.012),
   rc('DELETE', 'pods', '', 'namespace', 0.003, 0.1, 0.015),
-  rc('CREATE', 'pods', '', 'namespace', 0.003, 0.1, 0.02),
+  rc('POST', 'pods', '', 'namespace', 0.003, 0.1, 0.02),
 ];
 
 /** A request class for anything outside the mix (the agent's calls, a spiking controller). */

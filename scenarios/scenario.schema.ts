@@ -53,7 +53,8 @@ const fleetEntry = clusterKnobs
 /** The API cost the deployed agent adds on every node it runs on. */
 const agentEffect = z.object({
   callsPerNodePerSecond: z.number().min(0).max(100),
-  verb: z.enum(['GET', 'LIST', 'WATCH', 'CREATE', 'UPDATE', 'PATCH', 'DELETE']).default('LIST'),
+  /** as the apiserver labels it: POST creates, PUT updates */
+  verb: z.enum(['GET', 'LIST', 'WATCH', 'POST', 'PUT', 'PATCH', 'DELETE']).default('LIST'),
   resource: z.string().min(1).default('pods'),
   /** seat-seconds (mean latency at one seat) per call: fixed part ... */
   secondsPerCall: z.number().min(0).max(60).default(0.01),
