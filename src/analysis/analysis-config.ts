@@ -26,8 +26,6 @@ export interface AnalysisConfig {
   readonly rejectedRateThreshold: number;
   /** 429/5xx share of API requests that counts as overload */
   readonly apiErrorRatioThreshold: number;
-  /** non-long-running p99 latency that counts as overload */
-  readonly latencyP99ThresholdSeconds: number;
   /** points in a row a condition needs unless it is far past its threshold */
   readonly confirmPoints: number;
   /** pre-wave window for each wave cluster's own baseline */
@@ -65,7 +63,6 @@ export const DEFAULT_ANALYSIS_CONFIG: AnalysisConfig = {
   overloadUtilization: 0.9,
   rejectedRateThreshold: 1,
   apiErrorRatioThreshold: 0.05,
-  latencyP99ThresholdSeconds: 1,
   confirmPoints: 2,
   baselineSeconds: 600,
   levelPoints: 2,

@@ -1,5 +1,7 @@
 // Harm is judged from absolute figures only — utilisation of the seat capacity, APF
-// rejections, 429/5xx ratio, latency — never from a change relative to a baseline.
+// rejections, 429/5xx ratio — never from a change relative to a baseline. Latency p99 is
+// not harm on its own: a new slow LIST pattern raises it far from saturation; queueing
+// under real overload shows as busy seats at capacity and as rejections.
 import { SIGNALS } from '../signals/signal.types.js';
 import type { AnalysisConfig } from './analysis-config.js';
 import { checkRun, findOnset } from './condition-run.js';
@@ -26,7 +28,6 @@ interface HarmSignal {
 const HARM_SIGNALS: readonly HarmSignal[] = [
   { signal: SIGNALS.apiRejectedRate, threshold: (c) => c.rejectedRateThreshold },
   { signal: SIGNALS.apiErrorRatio, threshold: (c) => c.apiErrorRatioThreshold },
-  { signal: SIGNALS.apiLatencyP99, threshold: (c) => c.latencyP99ThresholdSeconds },
 ];
 
 /** per point: the largest value ÷ threshold over the harm signals, and which signal it was */

@@ -40,11 +40,36 @@ function scoreSeries(values: Float64Array, threshold: number): Float64Array {
   return values.map((v) => v / threshold);
 }
 
-function onsetOf(view: SignalView, cluster: string, signal: string, threshold: number, config: AnalysisConfig): number {
+/** below this miss share, visible ÷ (1 − h) is too noisy to imply a miss-failure ratio */
+const MIN_MISS_SHARE = 0.002;
+
+/**
+ * The miss-failure ratio, or what the visible ratio implies (v ÷ (1 − h)) when that is
+ * larger: older CoreDNS only counts forwarded misses, so a failing kubernetes plugin (the
+ * control plane behind cluster DNS) is missing from the direct signal.
+ */
+function missFailureSeries(f: Float64Array, v: Float64Array, h: Float64Array): Float64Array {
+  return f.map((direct, i) => {
+    const miss = 1 - h[i]!;
+    const implied = miss >= MIN_MISS_SHARE ? v[i]! / miss : Number.NaN;
+    if (Number.isNaN(implied)) return direct;
+    return Number.isNaN(direct) ? implied : Math.max(direct, implied);
+  });
+}
+
+type Read = (signal: string) => Float64Array;
+
+function scores(read: Read, kind: 'miss' | 'visible', config: AnalysisConfig): Float64Array {
+  if (kind === 'visible') return scoreSeries(read(SIGNALS.dnsServfailRatio), config.dnsVisibleThreshold);
+  const f = missFailureSeries(read(SIGNALS.dnsMissFailureRatio), read(SIGNALS.dnsServfailRatio), read(SIGNALS.dnsCacheHitRatio));
+  return scoreSeries(f, config.dnsMissFailureThreshold);
+}
+
+function onsetOf(view: SignalView, cluster: string, kind: 'miss' | 'visible', config: AnalysisConfig): number {
   const recentFirst = view.nowPointMs - (RECENT_STEPS - 1) * view.stepMs;
-  return findOnset(scoreSeries(view.recent(cluster, signal), threshold), recentFirst, view.stepMs, () => {
+  return findOnset(scores((s) => view.recent(cluster, s), kind, config), recentFirst, view.stepMs, () => {
     const from = view.nowPointMs - Math.floor((config.onsetLookbackSeconds * 1000) / view.stepMs) * view.stepMs;
-    return { scores: scoreSeries(view.range(cluster, signal, from, view.nowPointMs), threshold), firstMs: from };
+    return { scores: scores((s) => view.range(cluster, s, from, view.nowPointMs), kind, config), firstMs: from };
   });
 }
 
@@ -76,24 +101,25 @@ function cacheLifetime(view: SignalView, cluster: string, onsetMs: number, h0: n
 }
 
 export function assessDns(view: SignalView, cluster: string, config: AnalysisConfig): DnsAssessment | undefined {
-  const f = view.latest(cluster, SIGNALS.dnsMissFailureRatio);
+  const direct = view.latest(cluster, SIGNALS.dnsMissFailureRatio);
   const h = view.latest(cluster, SIGNALS.dnsCacheHitRatio);
   const v = view.latest(cluster, SIGNALS.dnsServfailRatio);
-  if (!Number.isFinite(f) && !Number.isFinite(h) && !Number.isFinite(v)) return undefined;
+  if (!Number.isFinite(direct) && !Number.isFinite(h) && !Number.isFinite(v)) return undefined;
   const hitRatio = Number.isFinite(h) ? h : 0;
   const visible = Number.isFinite(v) ? v : 0;
-  const missFailure = Number.isFinite(f) ? f : 0;
+  const implied = Number.isFinite(h) && Number.isFinite(v) && 1 - h >= MIN_MISS_SHARE ? v / (1 - h) : 0;
+  const missFailure = Math.max(Number.isFinite(direct) ? direct : 0, implied);
   const theta = config.dnsVisibleThreshold;
   const configuredTau = config.clusters[cluster]?.cacheTtlSeconds ?? config.cacheTtlSeconds;
 
   const failing =
     missFailure >= config.dnsMissFailureThreshold
-      ? checkRun(scoreSeries(view.recent(cluster, SIGNALS.dnsMissFailureRatio), config.dnsMissFailureThreshold), config.confirmPoints, STRONG_SCORE)
+      ? checkRun(scores((s) => view.recent(cluster, s), 'miss', config), config.confirmPoints, STRONG_SCORE)
       : NOT_ACTIVE;
   let masked: MaskedFailure | undefined;
   let tti: number | null = null;
   if (failing.active) {
-    const onsetMs = onsetOf(view, cluster, SIGNALS.dnsMissFailureRatio, config.dnsMissFailureThreshold, config);
+    const onsetMs = onsetOf(view, cluster, 'miss', config);
     const before = view.baseline(cluster, SIGNALS.dnsCacheHitRatio, onsetMs - HIT_BASELINE_MS, onsetMs - view.stepMs);
     const h0 = Number.isFinite(before.median) ? Math.max(before.median, hitRatio) : hitRatio;
     const { tau, refined } = cacheLifetime(view, cluster, onsetMs, h0, configuredTau);
@@ -101,8 +127,8 @@ export function assessDns(view: SignalView, cluster: string, config: AnalysisCon
     if (visible < theta) masked = { onsetMs, baselineHitRatio: h0, tauSeconds: tau, tauRefined: refined };
   }
   const visibleRun =
-    visible >= theta ? checkRun(scoreSeries(view.recent(cluster, SIGNALS.dnsServfailRatio), theta), config.confirmPoints, STRONG_SCORE) : NOT_ACTIVE;
-  const visibleOnsetMs = visibleRun.active ? onsetOf(view, cluster, SIGNALS.dnsServfailRatio, theta, config) : undefined;
+    visible >= theta ? checkRun(scores((s) => view.recent(cluster, s), 'visible', config), config.confirmPoints, STRONG_SCORE) : NOT_ACTIVE;
+  const visibleOnsetMs = visibleRun.active ? onsetOf(view, cluster, 'visible', config) : undefined;
   if (visibleRun.active) tti = 0;
   const stale = view.latest(cluster, SIGNALS.dnsServedStaleRate);
   return {

@@ -69,7 +69,9 @@ export function evaluateRollout(
   }
 
   const losses = new Map<string, TelemetryLoss>();
-  if (scope.inProgress) {
+  // losses are looked for while effects are attributable; after completion they still
+  // explain DNS failures, and the gate fails closed on them
+  if (scope.attributable) {
     for (const w of scope.started) {
       for (const cluster of w.clusters) {
         const loss = assessTelemetry(view, cluster, view.alignedMs(w.startedAtMs), config, wallClockMs);

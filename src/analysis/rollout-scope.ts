@@ -5,6 +5,8 @@ import type { AnalysisConfig } from './analysis-config.js';
 export interface StartedWave {
   readonly wave: string;
   readonly startedAtMs: number;
+  /** when the wave reached all of its clusters (wave_completed), if it did by now */
+  readonly completedAtMs: number | null;
   /** clusters first reached by this wave (a cluster listed again later belongs to its first wave) */
   readonly clusters: readonly string[];
 }
@@ -29,7 +31,8 @@ export function rolloutScope(rollout: RolloutState, nowMs: number, config: Analy
   for (const w of startedWaves) {
     const clusters = [...new Set(w.clusters)].filter((c) => !reached.has(c)).sort();
     clusters.forEach((c) => reached.add(c));
-    started.push({ wave: w.wave, startedAtMs: w.startedAtMs, clusters });
+    const completedAtMs = w.completedAtMs !== null && w.completedAtMs <= nowMs ? w.completedAtMs : null;
+    started.push({ wave: w.wave, startedAtMs: w.startedAtMs, completedAtMs, clusters });
   }
   const inProgress = rollout.status === 'in_progress';
   const endedRecently = rollout.endedAtMs !== null && nowMs - rollout.endedAtMs <= config.rolloutGraceSeconds * 1000;

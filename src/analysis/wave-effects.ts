@@ -52,9 +52,13 @@ export function waveEffects(
   const sized: SizedEffect[] = [];
   const settling: StartedWave[] = [];
 
+  // ramping waves give lower bounds only: once a wave has completed, fit on completed waves
+  const anyCompleted = scope.started.some((w) => w.completedAtMs !== null);
   for (const wave of scope.started) {
     const window = waveWindow(view, wave.startedAtMs, config);
-    if (view.nowMs - wave.startedAtMs < config.minWaveAgeSeconds * 1000) settling.push(wave);
+    const young = view.nowMs - wave.startedAtMs < config.minWaveAgeSeconds * 1000;
+    if (young) settling.push(wave);
+    const fits = !young && (!anyCompleted || wave.completedAtMs !== null);
     const shifts = new Map<string, ControlShift>();
     const shiftOf = (signal: string): ControlShift => {
       let s = shifts.get(signal);
@@ -84,7 +88,7 @@ export function waveEffects(
       if (harm && !attributed.has(cluster)) continue;
       const nodes = nodesOf(view, cluster, config);
       const fitBusy = loadEffect(view, cluster, LOAD_SIGNALS[0]!, window, shiftOf(SIGNALS.apiBusySeats), config, FIT_LEVEL_POINTS);
-      if (nodes !== null && fitBusy?.significant) sized.push({ cluster, nodes, effect: fitBusy.effect });
+      if (fits && nodes !== null && fitBusy?.significant) sized.push({ cluster, nodes, effect: fitBusy.effect });
     }
   }
   const harmlessList = [...harmless.values()].sort((a, b) => a.wave.localeCompare(b.wave) || a.signal.localeCompare(b.signal));
