@@ -25,6 +25,11 @@ export interface AppendResult {
   ignored: number;
   /** series without the cluster label */
   missingCluster: number;
+  /**
+   * samples of new series refused because ingest.maxActiveSeries is reached: the store is
+   * overloaded, answer 429/503 so the sender retries (absent means 0)
+   */
+  rejected?: number;
 }
 
 /** Where ingest delivers decoded series. Implemented by the signal reducer. */
@@ -58,6 +63,8 @@ export const SIGNALS = {
   dnsCacheEntries: 'dns_cache_entries',
   targetsUp: 'targets_up',
   targetsDown: 'targets_down',
+  /** apiserver instances reporting (the default capacity is defaultCapacitySeats × this) */
+  apiInstances: 'api_instances',
 } as const;
 
 export type CatalogSignal = (typeof SIGNALS)[keyof typeof SIGNALS];
@@ -72,6 +79,11 @@ export interface ClusterInfo {
   /** newest sample time (ms) seen for this cluster */
   readonly lastSampleMs: number | undefined;
   readonly signals: readonly SignalName[];
+  /**
+   * points before this time are final: every series of the cluster has reported past them
+   * (its newest sample minus about one scrape interval). Newer points read as NaN.
+   */
+  readonly completeBeforeMs?: number;
 }
 
 /**

@@ -1,0 +1,325 @@
+import { ClusterWindow, StepScratch, type WindowGeometry } from './cluster-window.js';
+import { SeriesTable } from './series-table.js';
+import { SignalPlan, TRANSFORM_CODE, type SeriesProfile } from './signal-plan.js';
+import type { SignalSpec } from './signal-spec.js';
+import { StepEvaluator, type ClusterDefaults } from './step-evaluator.js';
+import type { AppendResult, ClusterInfo, LabelPair, RawSample, RawSeries, SeriesSink, SignalName, SignalReader } from './signal.types.js';
+import { SIGNALS } from './signal.types.js';
+
+export interface SignalStoreOptions {
+  readonly stepMs: number;
+  readonly windowMs: number;
+  /** how long a gauge value is carried over missing scrapes, and the longest gap a counter increase spans */
+  readonly lookbackMs: number;
+  /** a series without samples for this long (in its cluster's event time) is forgotten */
+  readonly idleMs: number;
+  readonly clusterLabel: string;
+  readonly maxActiveSeries: number;
+  readonly specs: readonly SignalSpec[];
+  readonly defaults: ClusterDefaults;
+}
+
+export interface SignalStoreStats {
+  readonly activeSeries: number;
+  readonly clusters: number;
+  readonly evictedSeries: number;
+  readonly watermarkMs: number | undefined;
+}
+
+const DOWN = TRANSFORM_CODE.down;
+const ONE = TRANSFORM_CODE.one;
+/** a cluster that received nothing for this many sweeps has its series forgotten */
+const SILENT_SWEEPS = 10;
+const MAX_READ_POINTS = 1_000_000;
+
+// The signal store: ingest appends raw series, the analysis and the API read fixed-step
+// signal windows. Work per sample is a few typed-array updates; labels are matched only
+// when a series is first seen; memory follows active series and clusters, not samples.
+export class SignalStore implements SeriesSink, SignalReader {
+  readonly stepMs: number;
+  private readonly plan: SignalPlan;
+  private readonly series = new SeriesTable();
+  private readonly windows: ClusterWindow[] = [];
+  private readonly clusterIds = new Map<string, number>();
+  private readonly geometry: WindowGeometry;
+  private readonly evaluator: StepEvaluator;
+  private readonly scratch = new StepScratch();
+  private readonly dirty: ClusterWindow[] = [];
+  private readonly signalNames: readonly SignalName[];
+  private readonly lastTouchSweep: number[] = [];
+  private watermark = -Infinity;
+  private evicted = 0;
+  private sweeps = 0;
+  private samplesSinceSweep = 0;
+  private nextSweepMs = -Infinity;
+
+  constructor(private readonly options: SignalStoreOptions) {
+    this.stepMs = options.stepMs;
+    this.plan = new SignalPlan(options.specs);
+    const lookbackSteps = Math.max(1, Math.ceil(options.lookbackMs / options.stepMs));
+    this.geometry = {
+      stepMs: options.stepMs,
+      windowSteps: Math.ceil(options.windowMs / options.stepMs),
+      lookbackSteps,
+      openSteps: 2 * lookbackSteps + 12,
+    };
+    this.evaluator = new StepEvaluator(this.plan, options.stepMs / 1000, options.defaults);
+    this.signalNames = this.plan.signals.map((s) => s.name);
+  }
+
+  wants(metricName: string): boolean {
+    return this.plan.wants(metricName);
+  }
+
+  append(batch: readonly RawSeries[]): AppendResult {
+    const result: AppendResult = { accepted: 0, outOfOrder: 0, ignored: 0, missingCluster: 0, rejected: 0 };
+    let triedSweep = false;
+    for (const raw of batch) {
+      let id = this.resolve(raw.labels, result, raw.samples.length);
+      if (id === -2 && !triedSweep) {
+        triedSweep = true;
+        this.sweep();
+        id = this.resolve(raw.labels, result, raw.samples.length);
+      }
+      if (id === -2) result.rejected! += raw.samples.length;
+      else if (id >= 0) this.ingest(id, raw.samples, result);
+    }
+    for (const w of this.dirty) w.complete();
+    this.dirty.length = 0;
+    this.samplesSinceSweep += result.accepted;
+    if (this.watermark >= this.nextSweepMs && this.samplesSinceSweep >= this.series.size) this.sweep();
+    return result;
+  }
+
+  watermarkMs(): number | undefined {
+    return this.watermark > -Infinity ? this.watermark : undefined;
+  }
+
+  clusters(): readonly ClusterInfo[] {
+    return this.windows.map((w) => this.info(w));
+  }
+
+  cluster(name: string): ClusterInfo | undefined {
+    const id = this.clusterIds.get(name);
+    return id === undefined ? undefined : this.info(this.windows[id]!);
+  }
+
+  values(cluster: string, signal: SignalName, fromMs: number, toMs: number): Float64Array {
+    const first = Math.floor(fromMs / this.stepMs);
+    const n = Math.max(0, Math.floor(toMs / this.stepMs) - first + 1);
+    if (!(n <= MAX_READ_POINTS)) throw new RangeError(`range of ${n} points exceeds ${MAX_READ_POINTS}`);
+    const out = new Float64Array(n).fill(Number.NaN);
+    const id = this.clusterIds.get(cluster);
+    const s = this.plan.signalIndex.get(signal);
+    if (id === undefined || s === undefined) return out;
+    const w = this.windows[id]!;
+    for (let i = 0; i < n; i++) out[i] = w.value(s, first + i);
+    return out;
+  }
+
+  stats(): SignalStoreStats {
+    return { activeSeries: this.series.size, clusters: this.windows.length, evictedSeries: this.evicted, watermarkMs: this.watermarkMs() };
+  }
+
+  /** forgets idle series; also runs by itself as event time advances */
+  sweep(): void {
+    this.sweeps++;
+    this.samplesSinceSweep = 0;
+    this.nextSweepMs = this.watermark + 60_000;
+    const { lastT, cluster } = this.series;
+    for (let id = 0; id < this.series.highWater; id++) {
+      if (!this.series.alive(id)) continue;
+      const c = cluster[id]!;
+      const silent = this.sweeps - this.lastTouchSweep[c]! > SILENT_SWEEPS;
+      if (silent || lastT[id]! + this.options.idleMs < this.windows[c]!.watermarkMs) this.evict(id);
+    }
+  }
+
+  /** series id; -1 when not wanted or without cluster; -2 when refused by the series limit */
+  private resolve(labels: readonly LabelPair[], result: AppendResult, samples: number): number {
+    let metric = '';
+    let clusterName: string | undefined;
+    let sorted = true;
+    let previous = '';
+    for (const label of labels) {
+      if (label.name === '__name__') metric = label.value;
+      else if (label.name === this.options.clusterLabel) clusterName = label.value;
+      if (label.name < previous) sorted = false;
+      previous = label.name;
+    }
+    if (!this.plan.wants(metric)) {
+      result.ignored += samples;
+      return -1;
+    }
+    if (clusterName === undefined || clusterName === '') {
+      result.missingCluster += samples;
+      return -1;
+    }
+    const ordered = sorted ? labels : [...labels].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    let key = '';
+    for (const label of ordered) key += `${label.name}\u0000${label.value}\u0001`;
+    const known = this.series.find(key);
+    if (known !== undefined) return known;
+    if (this.series.size >= this.options.maxActiveSeries) return -2;
+    const profile = this.plan.profileOf(metric, labels);
+    if (profile < 0) {
+      // wanted metric, but these labels feed no signal (e.g. a WATCH latency bucket)
+      result.ignored += samples;
+      return -1;
+    }
+    return this.series.add(key, this.clusterOf(clusterName), profile);
+  }
+
+  private clusterOf(name: string): number {
+    let id = this.clusterIds.get(name);
+    if (id === undefined) {
+      id = this.windows.length;
+      this.clusterIds.set(name, id);
+      this.windows.push(
+        new ClusterWindow(name, this.geometry, this.plan.components, this.plan.signals.length, this.evaluator, this.scratch),
+      );
+      this.lastTouchSweep.push(this.sweeps);
+    } else this.windows[id]!.grow();
+    return id;
+  }
+
+  private ingest(id: number, samples: readonly RawSample[], result: AppendResult): void {
+    const table = this.series;
+    const c = table.cluster[id]!;
+    const w = this.windows[c]!;
+    const profile = this.plan.profiles[table.profile[id]!]!;
+    const { stepMs, lookbackMs } = this.options;
+    this.lastTouchSweep[c] = this.sweeps;
+    let t0 = table.lastT[id]!;
+    let v0 = table.lastV[id]!;
+    for (const sample of samples) {
+      const t = sample.timestampMs;
+      const v = sample.value;
+      if (t <= t0) {
+        result.outOfOrder++;
+        continue;
+      }
+      // Any NaN ends the series like a stale marker: V8 keeps the marker's bit pattern in
+      // objects but not in number arrays, and a NaN value feeds no signal anyway.
+      const stale = v !== v;
+      if (!(t >= 0)) {
+        result.ignored++;
+        continue;
+      }
+      if (w.watermarkMs === -Infinity) w.reposition(Math.floor(t / stepMs));
+      if (t - t0 <= lookbackMs) w.noteInterval(t - t0);
+      if (t > w.watermarkMs) {
+        w.watermarkMs = t;
+        if (!w.dirty) {
+          w.dirty = true;
+          this.dirty.push(w);
+        }
+        if (t > this.watermark) this.watermark = t;
+      }
+      if (profile.counters.length > 0 && !stale && v0 === v0 && t - t0 <= lookbackMs) {
+        this.spread(w, profile.counters, t0, t, v >= v0 ? v - v0 : v);
+      }
+      if (profile.gauges.length > 0) this.updateGauges(w, profile, t0, v0, t, v, stale);
+      if (!stale) for (const m of profile.maxes) w.addMax(m, Math.floor(t / stepMs), v);
+      t0 = t;
+      v0 = v;
+      result.accepted++;
+    }
+    table.lastT[id] = t0;
+    table.lastV[id] = v0;
+  }
+
+  /** spreads a counter increase over (t0, t] onto the steps it overlaps, by time */
+  private spread(w: ClusterWindow, counters: Int32Array, t0: number, t: number, increase: number): void {
+    const stepMs = this.stepMs;
+    const h = 2 * this.geometry.openSteps;
+    const half = this.geometry.openSteps;
+    const inverse = 1 / (t - t0);
+    const last = Math.ceil(t / stepMs) - 1;
+    for (let k = Math.floor(t0 / stepMs); k <= last; k++) {
+      const slot = w.slot(k);
+      if (slot < 0) continue;
+      const fraction = (Math.min(t, (k + 1) * stepMs) - Math.max(t0, k * stepMs)) * inverse;
+      const part = increase * fraction;
+      const open = w.open;
+      for (let i = 0; i < counters.length; i++) {
+        const at = counters[i]! * h + slot;
+        open[at]! += part;
+        open[at + half]! += fraction;
+      }
+    }
+  }
+
+  /**
+   * A series contributes its value from its sample's step until the lookback ends (or, for
+   * `down`, 1 forever once stale); a new sample replaces the old contribution from its step on.
+   */
+  private updateGauges(w: ClusterWindow, p: SeriesProfile, t0: number, v0: number, t: number, v: number, stale: boolean): void {
+    const L = this.geometry.lookbackSteps;
+    const k = Math.floor(t / this.stepMs);
+    const existed = t0 > -Infinity;
+    const k0end = existed ? Math.floor(t0 / this.stepMs) + L + 1 : -Infinity;
+    for (let i = 0; i < p.gauges.length; i++) {
+      const g = p.gauges[i]!;
+      const transform = p.gaugeTransforms[i]!;
+      if (existed) {
+        const wasStale = v0 !== v0;
+        const end = wasStale ? (transform === DOWN ? Infinity : -Infinity) : k0end;
+        if (k < end) {
+          const c0 = wasStale ? 1 : contribution(transform, v0);
+          w.addGauge(g, k, -c0, -1);
+          if (end !== Infinity) w.addGauge(g, end, c0, 1);
+        }
+      }
+      if (!stale) {
+        const c1 = contribution(transform, v);
+        w.addGauge(g, k + L + 1, -c1, -1);
+        w.addGauge(g, k, c1, 1);
+      } else if (transform === DOWN) w.addGauge(g, k, 1, 1);
+    }
+  }
+
+  private evict(id: number): void {
+    const table = this.series;
+    const t0 = table.lastT[id]!;
+    // a stale `up` counted as down until now: end that contribution where the series went idle
+    if (t0 > -Infinity && table.lastV[id]! !== table.lastV[id]!) {
+      const p = this.plan.profiles[table.profile[id]!]!;
+      const w = this.windows[table.cluster[id]!]!;
+      const k = Math.floor((t0 + this.options.idleMs) / this.stepMs);
+      for (let i = 0; i < p.gauges.length; i++) if (p.gaugeTransforms[i] === DOWN) w.addGauge(p.gauges[i]!, k, -1, -1);
+    }
+    table.remove(id);
+    this.evicted++;
+  }
+
+  private info(w: ClusterWindow): ClusterInfo {
+    const defaults = this.options.defaults;
+    const nodes = this.latest(w, SIGNALS.nodes) ?? defaults.nodes(w.name);
+    const instances = this.latest(w, SIGNALS.apiInstances) ?? 1;
+    const capacity = this.latest(w, SIGNALS.apiCapacitySeats) ?? defaults.capacitySeats(w.name) ?? defaults.seatsPerInstance * Math.max(1, instances);
+    return {
+      name: w.name,
+      nodes,
+      capacitySeats: capacity,
+      lastSampleMs: w.watermarkMs > -Infinity ? w.watermarkMs : undefined,
+      signals: this.signalNames,
+      completeBeforeMs: w.finalBefore * this.stepMs,
+    };
+  }
+
+  /** newest finished finite value of a signal */
+  private latest(w: ClusterWindow, signal: SignalName): number | undefined {
+    const s = this.plan.signalIndex.get(signal);
+    if (s === undefined) return undefined;
+    for (let k = w.finalBefore - 1; k >= w.finalBefore - this.geometry.windowSteps && k >= 0; k--) {
+      const v = w.value(s, k);
+      if (v === v) return v;
+    }
+    return undefined;
+  }
+}
+
+function contribution(transform: number, v: number): number {
+  return transform === ONE ? 1 : transform === DOWN ? 1 - v : v;
+}
