@@ -101,7 +101,7 @@ export function parsePromtoolReport(output: string, startMs: number): AnchorAler
     const got = /Labels:\{(.*)\}/.exec(line);
     if (!got || atMs === null) continue;
     const labels = Object.fromEntries([...got[1]!.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
-    const name = `${labels.alertname}(${labels.severity})`;
+    const name = `${labels.alertname}(${[labels.severity, labels.long].filter(Boolean).join(',')})`;
     const key = `${name}/${labels.cluster}`;
     const seen = first.get(key);
     if (!seen || seen.firesAtMs > atMs) first.set(key, { name, cluster: labels.cluster ?? '', firesAtMs: atMs });

@@ -56,6 +56,14 @@ describe('score', () => {
     assert.match(renderScore(report), /targets missed/);
   });
 
+  it('accepts a DNS alert without rollout id for a rollout-caused DNS failure, but not an unattributed overload alert', () => {
+    const alerts = truth.required.map((e) => alert(e.name, e.cluster, e.atMs, e.name === 'DnsFailureMaskedByCache' ? null : e.rolloutId));
+    assert.ok(score(truth, alerts, perfectGates).passed);
+    const unattributed = truth.required.map((e) => alert(e.name, e.cluster, e.atMs, null));
+    const report = score(truth, unattributed, perfectGates);
+    assert.ok(report.misses.some((m) => m.startsWith('RolloutControlPlaneOverload for huge never fired')));
+  });
+
   it('does not count consequences (TelemetryLost after the collapse) as false alerts', () => {
     const huge = truth.clusters.find((c) => c.cluster === 'huge')!;
     const alerts = [...truth.required.map((e) => alert(e.name, e.cluster, e.atMs, e.rolloutId)), alert('TelemetryLost', 'huge', huge.collapseMs! + 60_000, truth.rolloutId)];
