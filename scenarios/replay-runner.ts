@@ -96,7 +96,11 @@ function verdictOf(body: string): string | null {
 }
 
 export async function fetchAlerts(baseUrl: string): Promise<AlertView[]> {
-  const answer = await new ReplayClient({ baseUrl }).request('GET', '/api/v1/alerts?state=all');
+  const client = new ReplayClient({ baseUrl });
+  // Let the evaluation reach the last sample sent before reading alerts (404 on servers
+  // without the endpoint: read what is there).
+  await client.request('POST', '/api/v1/evaluation/catch-up');
+  const answer = await client.request('GET', '/api/v1/alerts?state=all');
   if (answer.status !== 200) throw new Error(`GET /api/v1/alerts?state=all answered ${answer.status}: ${answer.body.slice(0, 200)}`);
   const parsed: unknown = JSON.parse(answer.body);
   if (!Array.isArray(parsed)) throw new Error('GET /api/v1/alerts did not return an array');
