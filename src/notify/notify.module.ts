@@ -37,8 +37,8 @@ class NotifyLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.relay.stop();
     this.sender.stop();
+    await this.relay.stop();
     await this.queue.close();
   }
 }

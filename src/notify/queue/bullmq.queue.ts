@@ -26,12 +26,11 @@ export class BullmqNotificationQueue implements NotificationQueue {
   private lastError = '';
 
   constructor(private readonly settings: BullmqSettings) {
-    // No offline queue for the producer: while Redis is down add() fails fast and the row
-    // simply stays in the outbox, instead of piling up in ioredis' memory.
+    // One retry per command for the producer: while Redis is down add() fails within a
+    // reconnect attempt and the row simply stays in the outbox for the next relay pass.
     this.queue = new Queue<NotificationJob>(QUEUE_NAME, {
-      connection: { url: settings.redisUrl, enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy },
+      connection: { url: settings.redisUrl, maxRetriesPerRequest: 1, retryStrategy },
       prefix: settings.prefix,
-      skipWaitingForReady: true,
     });
     this.queue.on('error', (error) => this.logOnce(error));
   }
