@@ -18,6 +18,8 @@ export interface AnalysisConfig {
   readonly dnsVisibleThreshold: number;
   /** miss-failure ratio that counts as a failing upstream behind the cache */
   readonly dnsMissFailureThreshold: number;
+  /** failing cache misses per second below which a miss-failure ratio is noise */
+  readonly dnsMinFailingMissRate: number;
   /** a wave cluster silent this long (against the watermark or the wall clock) is lost */
   readonly telemetryLostAfterSeconds: number;
   /** utilisation (busy ÷ capacity seats) that counts as overload */
@@ -59,6 +61,7 @@ export const DEFAULT_ANALYSIS_CONFIG: AnalysisConfig = {
   cacheTtlSeconds: 1200,
   dnsVisibleThreshold: 0.01,
   dnsMissFailureThreshold: 0.02,
+  dnsMinFailingMissRate: 0.5,
   telemetryLostAfterSeconds: 90,
   overloadUtilization: 0.9,
   rejectedRateThreshold: 1,

@@ -59,10 +59,19 @@ function missFailureSeries(f: Float64Array, v: Float64Array, h: Float64Array): F
 
 type Read = (signal: string) => Float64Array;
 
+/**
+ * Small clusters answer a handful of misses per second, so one failed forward makes a large
+ * ratio: a miss-failure point counts only with enough failing misses per second behind it.
+ */
 function scores(read: Read, kind: 'miss' | 'visible', config: AnalysisConfig): Float64Array {
   if (kind === 'visible') return scoreSeries(read(SIGNALS.dnsServfailRatio), config.dnsVisibleThreshold);
-  const f = missFailureSeries(read(SIGNALS.dnsMissFailureRatio), read(SIGNALS.dnsServfailRatio), read(SIGNALS.dnsCacheHitRatio));
-  return scoreSeries(f, config.dnsMissFailureThreshold);
+  const h = read(SIGNALS.dnsCacheHitRatio);
+  const f = missFailureSeries(read(SIGNALS.dnsMissFailureRatio), read(SIGNALS.dnsServfailRatio), h);
+  const rate = read(SIGNALS.dnsRequestRate);
+  return f.map((ratio, i) => {
+    const failing = ratio * rate[i]! * (1 - h[i]!);
+    return failing < config.dnsMinFailingMissRate ? 0 : ratio / config.dnsMissFailureThreshold;
+  });
 }
 
 function onsetOf(view: SignalView, cluster: string, kind: 'miss' | 'visible', config: AnalysisConfig): number {

@@ -4,7 +4,7 @@ import { SIGNALS } from '../signals/signal.types.js';
 import type { AnalysisConfig } from './analysis-config.js';
 import type { NextWavePrediction, PowerLawFit } from './analysis.types.js';
 import { capacityOf, nodesOf } from './control-plane-harm.js';
-import { assumedPowerLaw, fitPowerLaw, predictEffect, type SizedEffect } from './power-law-fit.js';
+import { assumedPowerLaw, boundedPowerLaw, fitPowerLaw, predictEffect, type SizedEffect } from './power-law-fit.js';
 import { reason, type RatedReason } from './rated-reason.js';
 import type { RolloutScope } from './rollout-scope.js';
 import type { SignalView } from './signal-view.js';
@@ -20,7 +20,19 @@ export interface NextWaveOutcome {
 
 const round = (v: number, digits = 3): number => Number(v.toFixed(digits));
 
-function chooseFit(sized: readonly SizedEffect[], config: AnalysisConfig): { fit: PowerLawFit | undefined; note: string | undefined } {
+function chooseFit(effects: WaveEffects, config: AnalysisConfig): { fit: PowerLawFit | undefined; note: string | undefined } {
+  const sized = effects.sized;
+  if (sized.length === 0 && effects.apiChanged) {
+    // the change reaches the API server but its seat cost is below detection: bound it
+    const fit = boundedPowerLaw(effects.bounds, config.assumedExponent);
+    if (fit) {
+      const largest = Math.max(...effects.bounds.map((b) => b.nodes));
+      return {
+        fit,
+        note: `the rollout changes API traffic but its busy-seat effect is below detection on clusters up to ${largest} nodes; bounded by the detection limit scaled as nodes^${config.assumedExponent}`,
+      };
+    }
+  }
   const nodes = sized.map((s) => s.nodes);
   const spread = nodes.length > 0 ? Math.max(...nodes) / Math.min(...nodes) : 0;
   if (sized.length >= 2 && spread >= config.minNodeSpreadRatio) return { fit: fitPowerLaw(sized), note: undefined };
@@ -52,7 +64,7 @@ export function predictNextWave(
       }),
     );
   }
-  const { fit, note } = chooseFit(effects.sized, config);
+  const { fit, note } = chooseFit(effects, config);
   if (note) reasons.push(reason('proceed', { code: 'no_data', severity: 'warning', wave: next.wave, signal: SIGNALS.apiBusySeats, message: note }));
   const predictions: NextWavePrediction[] = [];
   for (const cluster of targets) {

@@ -54,3 +54,12 @@ export function assumedPowerLaw(points: readonly SizedEffect[], exponent: number
 export function predictEffect(fit: PowerLawFit, nodes: number): number {
   return fit.coefficient * nodes ** Math.max(0, fit.exponent);
 }
+
+/** an effect too small to measure, bounded by its detection limit: the tightest bound wins */
+export function boundedPowerLaw(limits: readonly SizedEffect[], exponent: number): PowerLawFit | undefined {
+  const usable = limits.filter((p) => p.nodes > 0 && p.effect > 0);
+  if (usable.length === 0) return undefined;
+  const scales = usable.map((p) => ({ cluster: p.cluster, scale: p.effect / p.nodes ** exponent }));
+  const tightest = scales.sort((a, b) => a.scale - b.scale || a.cluster.localeCompare(b.cluster))[0]!;
+  return { coefficient: tightest.scale, exponent, exponentStdError: null, clustersUsed: [tightest.cluster], assumed: true };
+}

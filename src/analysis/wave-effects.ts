@@ -31,6 +31,10 @@ export interface WaveEffects {
   /** significant but harmless effects, the strongest per wave and signal */
   readonly harmless: readonly (LoadEffect & { wave: string; clusters: number })[];
   readonly sized: readonly SizedEffect[];
+  /** detection limits of busy-seat effects too small to measure (upper bounds) */
+  readonly bounds: readonly SizedEffect[];
+  /** the rollout measurably changed some API signal of a reached cluster */
+  readonly apiChanged: boolean;
   /** started waves too young to measure */
   readonly settling: readonly StartedWave[];
   readonly controls: number;
@@ -50,6 +54,8 @@ export function waveEffects(
   const attributed = new Map<string, AttributedOverload>();
   const harmless = new Map<string, LoadEffect & { wave: string; clusters: number }>();
   const sized: SizedEffect[] = [];
+  const bounds: SizedEffect[] = [];
+  let apiChanged = false;
   const settling: StartedWave[] = [];
 
   // ramping waves give lower bounds only: once a wave has completed, fit on completed waves
@@ -88,9 +94,12 @@ export function waveEffects(
       if (harm && !attributed.has(cluster)) continue;
       const nodes = nodesOf(view, cluster, config);
       const fitBusy = loadEffect(view, cluster, LOAD_SIGNALS[0]!, window, shiftOf(SIGNALS.apiBusySeats), config, FIT_LEVEL_POINTS);
-      if (fits && nodes !== null && fitBusy?.significant) sized.push({ cluster, nodes, effect: fitBusy.effect });
+      if (!fits || nodes === null || !fitBusy) continue;
+      if (significant.length > 0) apiChanged = true;
+      if (fitBusy.significant) sized.push({ cluster, nodes, effect: fitBusy.effect });
+      else bounds.push({ cluster, nodes, effect: fitBusy.threshold });
     }
   }
   const harmlessList = [...harmless.values()].sort((a, b) => a.wave.localeCompare(b.wave) || a.signal.localeCompare(b.signal));
-  return { attributed, harmless: harmlessList, sized, settling, controls: controls.length };
+  return { attributed, harmless: harmlessList, sized, bounds, apiChanged, settling, controls: controls.length };
 }
