@@ -4,7 +4,7 @@ import { SIGNALS } from '../signals/signal.types.js';
 import type { AnalysisConfig } from './analysis-config.js';
 import type { NextWavePrediction, PowerLawFit } from './analysis.types.js';
 import { capacityOf, nodesOf } from './control-plane-harm.js';
-import { assumedPowerLaw, boundedPowerLaw, fitPowerLaw, predictEffect, type SizedEffect } from './power-law-fit.js';
+import { assumedPowerLaw, boundedPowerLaw, fitPowerLaw, predictEffect } from './power-law-fit.js';
 import { reason, type RatedReason } from './rated-reason.js';
 import type { RolloutScope } from './rollout-scope.js';
 import type { SignalView } from './signal-view.js';
