@@ -1,9 +1,21 @@
+import { hashLabels } from './series-key.js';
+import type { LabelPair } from './signal.types.js';
+
+const EMPTY = -1;
+const DELETED = -2;
+
 // State of every active raw series as parallel typed arrays indexed by a small id, so a
-// sample touches numbers only. The key (all labels) is held once, in the map.
+// sample touches numbers only. Series are found through an open-addressing table keyed by
+// the 64-bit label hash (typed arrays: no allocation per lookup, ~40 bytes per series).
 export class SeriesTable {
-  private readonly ids = new Map<string, number>();
-  private keys: (string | undefined)[] = [];
+  private readonly hash = new Int32Array(2);
+  private live = new Uint8Array(1024);
+  private hashLo = new Int32Array(1024);
+  private hashHi = new Int32Array(1024);
+  private slots = new Int32Array(2048).fill(EMPTY);
+  private used = 0;
   private free: number[] = [];
+  private count = 0;
   lastT = new Float64Array(1024);
   /** last raw value; NaN before the first sample and after a stale marker */
   lastV = new Float64Array(1024);
@@ -13,22 +25,37 @@ export class SeriesTable {
   highWater = 0;
 
   get size(): number {
-    return this.ids.size;
-  }
-
-  find(key: string): number | undefined {
-    return this.ids.get(key);
+    return this.count;
   }
 
   alive(id: number): boolean {
-    return this.keys[id] !== undefined;
+    return this.live[id] === 1;
   }
 
-  add(key: string, cluster: number, profile: number): number {
+  /** id of the series with these (name-sorted) labels, -1 when unknown */
+  find(labels: readonly LabelPair[]): number {
+    hashLabels(labels, this.hash);
+    const lo = this.hash[0]!;
+    const hi = this.hash[1]!;
+    const mask = this.slots.length - 1;
+    for (let i = lo & mask; ; i = (i + 1) & mask) {
+      const id = this.slots[i]!;
+      if (id === EMPTY) return -1;
+      if (id >= 0 && this.hashLo[id] === lo && this.hashHi[id] === hi) return id;
+    }
+  }
+
+  /** adds the series whose labels the last find() missed */
+  add(labels: readonly LabelPair[], cluster: number, profile: number): number {
     const id = this.free.pop() ?? this.highWater++;
     if (id >= this.lastT.length) this.grow();
-    this.ids.set(key, id);
-    this.keys[id] = key;
+    hashLabels(labels, this.hash);
+    this.hashLo[id] = this.hash[0]!;
+    this.hashHi[id] = this.hash[1]!;
+    this.live[id] = 1;
+    this.insert(id);
+    this.count++;
+    if (this.used * 3 > this.slots.length * 2) this.rehash();
     this.lastT[id] = -Infinity;
     this.lastV[id] = Number.NaN;
     this.cluster[id] = cluster;
@@ -37,11 +64,33 @@ export class SeriesTable {
   }
 
   remove(id: number): void {
-    const key = this.keys[id];
-    if (key === undefined) return;
-    this.ids.delete(key);
-    this.keys[id] = undefined;
+    if (this.live[id] !== 1) return;
+    const mask = this.slots.length - 1;
+    for (let i = this.hashLo[id]! & mask; this.slots[i] !== EMPTY; i = (i + 1) & mask) {
+      if (this.slots[i] === id) {
+        this.slots[i] = DELETED;
+        break;
+      }
+    }
+    this.live[id] = 0;
     this.free.push(id);
+    this.count--;
+  }
+
+  private insert(id: number): void {
+    const mask = this.slots.length - 1;
+    let i = this.hashLo[id]! & mask;
+    while (this.slots[i]! >= 0) i = (i + 1) & mask;
+    if (this.slots[i] === EMPTY) this.used++;
+    this.slots[i] = id;
+  }
+
+  /** rebuilds the table without deleted slots, twice as large when it is mostly live */
+  private rehash(): void {
+    const size = this.count * 3 > this.slots.length ? this.slots.length * 2 : this.slots.length;
+    this.slots = new Int32Array(size).fill(EMPTY);
+    this.used = 0;
+    for (let id = 0; id < this.highWater; id++) if (this.live[id] === 1) this.insert(id);
   }
 
   private grow(): void {
@@ -50,10 +99,13 @@ export class SeriesTable {
     this.lastV = grown(this.lastV, new Float64Array(n));
     this.cluster = grown(this.cluster, new Int32Array(n));
     this.profile = grown(this.profile, new Int32Array(n));
+    this.hashLo = grown(this.hashLo, new Int32Array(n));
+    this.hashHi = grown(this.hashHi, new Int32Array(n));
+    this.live = grown(this.live, new Uint8Array(n));
   }
 }
 
-function grown<T extends Float64Array | Int32Array>(from: T, to: T): T {
+function grown<T extends Float64Array | Int32Array | Uint8Array>(from: T, to: T): T {
   to.set(from);
   return to;
 }

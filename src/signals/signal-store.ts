@@ -141,11 +141,17 @@ export class SignalStore implements SeriesSink, SignalReader {
     let clusterName: string | undefined;
     let sorted = true;
     let previous = '';
+    let previousFirst = -1;
+    const clusterLabel = this.options.clusterLabel;
     for (const label of labels) {
-      if (label.name === '__name__') metric = label.value;
-      else if (label.name === this.options.clusterLabel) clusterName = label.value;
-      if (label.name < previous) sorted = false;
-      previous = label.name;
+      const name = label.name;
+      if (name === '__name__') metric = label.value;
+      else if (name === clusterLabel) clusterName = label.value;
+      // remote_write sends labels sorted: compare whole names only when first chars tie
+      const first = name.charCodeAt(0);
+      if (first < previousFirst || (first === previousFirst && name < previous)) sorted = false;
+      previousFirst = first;
+      previous = name;
     }
     if (!this.plan.wants(metric)) {
       result.ignored += samples;
@@ -156,10 +162,8 @@ export class SignalStore implements SeriesSink, SignalReader {
       return -1;
     }
     const ordered = sorted ? labels : [...labels].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    let key = '';
-    for (const label of ordered) key += `${label.name}\u0000${label.value}\u0001`;
-    const known = this.series.find(key);
-    if (known !== undefined) return known;
+    const known = this.series.find(ordered);
+    if (known >= 0) return known;
     if (this.series.size >= this.options.maxActiveSeries) return -2;
     const profile = this.plan.profileOf(metric, labels);
     if (profile < 0) {
@@ -167,7 +171,7 @@ export class SignalStore implements SeriesSink, SignalReader {
       result.ignored += samples;
       return -1;
     }
-    return this.series.add(key, this.clusterOf(clusterName), profile);
+    return this.series.add(ordered, this.clusterOf(clusterName), profile);
   }
 
   private clusterOf(name: string): number {
