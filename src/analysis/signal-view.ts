@@ -116,8 +116,9 @@ export class SignalView {
   }
 
   /**
-   * Median and robust σ over [fromMs, toMs]. Cached only once the cluster has reported past
-   * the window, so a cached value equals what a fresh read would give.
+   * Median and robust σ over [fromMs, toMs]. Cached only once the window's points are final
+   * (completeBeforeMs, else a step behind the newest sample), so a cached value equals what a
+   * fresh read would give.
    */
   baseline(cluster: string, signal: SignalName, fromMs: number, toMs: number): Baseline {
     const hit = this.baselines.get(cluster, signal, fromMs, toMs);
@@ -125,8 +126,9 @@ export class SignalView {
     const values = finiteValues(this.reader.values(cluster, signal, fromMs, toMs));
     const center = median(values);
     const result: Baseline = { median: center, sigma: robustSigma(values, center), count: values.length };
-    const last = this.infos.get(cluster)?.lastSampleMs;
-    if (last !== undefined && last >= toMs + this.stepMs) this.baselines.set(cluster, signal, fromMs, toMs, result);
+    const info = this.infos.get(cluster);
+    const final = info?.completeBeforeMs ?? (info?.lastSampleMs === undefined ? undefined : info.lastSampleMs - this.stepMs);
+    if (final !== undefined && final > toMs) this.baselines.set(cluster, signal, fromMs, toMs, result);
     return result;
   }
 }
