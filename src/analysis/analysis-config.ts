@@ -1,5 +1,7 @@
+import type { AppConfig } from '../config/config.schema.js';
+
 // Thresholds of the analysis. A plain object so the pure core never sees AppConfig; the
-// integrator builds it from AppConfig.analysis + AppConfig.clusters with analysisConfig().
+// integrator builds it once with analysisConfigFrom(appConfig).
 
 export interface ClusterAnalysisOverride {
   readonly nodes?: number | undefined;
@@ -84,4 +86,17 @@ export const DEFAULT_ANALYSIS_CONFIG: AnalysisConfig = {
 export function analysisConfig(overrides: Partial<AnalysisConfig> = {}): AnalysisConfig {
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
   return { ...DEFAULT_ANALYSIS_CONFIG, ...defined };
+}
+
+/** the analysis keys of the validated app config over the defaults */
+export function analysisConfigFrom(app: Pick<AppConfig, 'analysis' | 'clusters'>): AnalysisConfig {
+  const a = app.analysis;
+  return analysisConfig({
+    headroom: a.headroom,
+    defaultCapacitySeats: a.defaultCapacitySeats,
+    cacheTtlSeconds: a.cacheTtlSeconds,
+    dnsVisibleThreshold: a.dnsVisibleThreshold,
+    telemetryLostAfterSeconds: a.telemetryLostAfterSeconds,
+    clusters: app.clusters,
+  });
 }

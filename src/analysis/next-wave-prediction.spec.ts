@@ -4,6 +4,7 @@ import { SIGNALS } from '../signals/signal.types.js';
 import { analysisConfig } from './analysis-config.js';
 import { analyze } from './analyzer.js';
 import { injectNodesSquaredLoad, ROLLOUT, STEP_MS, standardFleet, T0, twoWaveRollout, WAVE1, WAVE2 } from './testing/fleet-fixtures.js';
+import { overlay } from './testing/synthetic-fleet.js';
 
 const config = analysisConfig();
 const NOW = T0 + 300_000;
@@ -77,5 +78,20 @@ describe('next-wave prediction', () => {
     const health = result.rollouts[0]!;
     assert.equal(health.nextWave!.verdict, 'hold');
     assert.ok(health.reasons.some((r) => r.code === 'no_data' && r.wave === 'wave-1'));
+  });
+
+  it('bounds an API change with no measurable seat cost by its detection limit, scaled as nodes²', () => {
+    const huge = { name: 'w2-huge', nodes: 9000 };
+    const reader = standardFleet(STEP_MS, 7, [huge]);
+    for (const c of WAVE1) overlay(reader, c.name, SIGNALS.apiReadRate, T0, (v) => v + 30);
+    reader.cutoffMs = NOW;
+    const gate = (wave2: typeof WAVE2) => analyze({ reader, rollouts: [twoWaveRollout(WAVE1, wave2)], config, nowMs: NOW }).rollouts[0]!;
+    const risky = gate([huge]);
+    assert.equal(risky.nextWave!.verdict, 'hold');
+    assert.equal(risky.nextWave!.fit!.assumed, true);
+    assert.ok(risky.reasons.some((r) => r.code === 'no_data' && /below detection/.test(r.message)));
+    const modest = gate([WAVE2[0]!]);
+    assert.equal(modest.nextWave!.verdict, 'proceed');
+    assert.ok(modest.nextWave!.predictions[0]!.predictedUtilization < config.headroom);
   });
 });
