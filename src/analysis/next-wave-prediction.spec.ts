@@ -39,6 +39,7 @@ describe('next-wave prediction', () => {
     const finding = result.findings.find((f) => f.alertName === 'NextWaveCapacityRisk')!;
     assert.equal(finding.key, `NextWaveCapacityRisk|${ROLLOUT}|wave-2`);
     assert.deepEqual(finding.clusters, ['w2-a']);
+    assert.equal(finding.onsetMs, T0 + config.minWaveAgeSeconds * 1000);
     assert.ok(finding.figures.predictedUtilization! > 0.8);
     assert.ok(health.reasons.some((r) => r.code === 'next_wave_capacity' && r.cluster === 'w2-a' && r.wave === 'wave-2'));
     // the small-cluster effect itself is harmless: no overload alert

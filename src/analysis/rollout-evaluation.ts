@@ -126,8 +126,13 @@ export function evaluateRollout(
   if (next) {
     reasons.push(...next.reasons);
     if (next.risky.length > 0) {
-      const latest = scope.started[scope.started.length - 1];
-      const onsetMs = latest ? view.alignedMs(latest.startedAtMs) + config.minWaveAgeSeconds * 1000 : view.nowPointMs;
+      // first moment the evidence behind the fit was measurable: stable while the fit's
+      // waves stay the same, never later than now
+      const used = new Set(next.fit?.clustersUsed ?? []);
+      const measurableFrom = scope.started
+        .filter((w) => w.clusters.some((c) => used.has(c)))
+        .map((w) => view.alignedMs(w.startedAtMs) + config.minWaveAgeSeconds * 1000);
+      const onsetMs = Math.min(view.nowPointMs, measurableFrom.length > 0 ? Math.max(...measurableFrom) : view.nowPointMs);
       findings.push(nextWaveFinding(rolloutId, next, onsetMs));
     }
     for (const c of [...new Set(scope.nextWave?.clusters ?? [])].sort()) {
