@@ -85,6 +85,7 @@ function assertTargets(run: Replay, scenario: Scenario): void {
   }
   const acceptable = [...truth.required, ...truth.allowed];
   for (const d of detections) {
+    assert.ok(d.finding.onsetMs <= d.atMs, `${scenario.name}: ${d.finding.key} starts after it was raised`);
     const ok = acceptable.some((a) => a.name === d.finding.alertName && d.finding.clusters.includes(a.cluster));
     assert.ok(ok, `${scenario.name}: unexpected ${d.finding.key} at ${minutes(d.atMs - scenario.startMs)}`);
   }
