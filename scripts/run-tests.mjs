@@ -34,6 +34,10 @@ const args = [
   '--enable-source-maps',
   '--test',
   `--test-concurrency=${process.env.TEST_CONCURRENCY ?? '2'}`,
+  // A hung test fails after 5 minutes instead of hanging CI; a file whose tests are done
+  // exits even if a handle is left open (the leak still shows as a failure elsewhere).
+  `--test-timeout=${process.env.TEST_TIMEOUT_MS ?? '300000'}`,
+  '--test-force-exit',
   '--test-reporter=spec',
   '--test-reporter-destination=stdout',
   '--test-reporter=tap',
