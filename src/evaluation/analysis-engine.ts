@@ -7,7 +7,7 @@ import { APP_CONFIG } from '../config/config.tokens.js';
 import { RolloutsService } from '../rollouts/rollouts.service.js';
 import type { SignalReader } from '../signals/signal.types.js';
 import { SIGNAL_READER } from '../signals/signals.tokens.js';
-import { analysisConfigFrom } from './analysis-config.factory.js';
+import { analysisConfigFrom } from '../analysis/analysis-config.js';
 
 // The wall clock only counts for telemetry loss when ingestion is live: a replay of last
 // week must not find every cluster silent.
