@@ -19,7 +19,6 @@ const LIVE_WINDOW_MS = 5 * 60_000;
 export class AnalysisEngine {
   private readonly analyzer = new Analyzer();
   readonly config: AnalysisConfig;
-  private last: AnalysisResult | null = null;
 
   constructor(
     @Inject(SIGNAL_READER) private readonly reader: SignalReader,
@@ -37,25 +36,26 @@ export class AnalysisEngine {
     return this.reader.watermarkMs();
   }
 
-  evaluate(nowMs: number): AnalysisResult {
+  /**
+   * One evaluation at nowMs. The step loop passes only rollouts that had started by then, as
+   * live ingestion would have known them; the gate (`includeUpcoming`) also passes a rollout
+   * announced a moment after the newest sample, so "may the first wave go?" is answered.
+   */
+  evaluate(nowMs: number, includeUpcoming = false): AnalysisResult {
     const wall = Date.now();
     const live = Math.abs(wall - nowMs) <= LIVE_WINDOW_MS;
-    const result = this.analyzer.evaluate({
+    return this.analyzer.evaluate({
       reader: this.reader,
-      rollouts: this.rollouts.all().filter((r) => r.startedAtMs <= nowMs),
+      rollouts: includeUpcoming ? this.rollouts.all() : this.rollouts.all().filter((r) => r.startedAtMs <= nowMs),
       config: this.config,
       nowMs,
       wallClockMs: live ? wall : undefined,
     });
-    if (!this.last || result.evaluatedAt >= this.last.evaluatedAt) this.last = result;
-    return result;
   }
 
-  /** The newest evaluation, re-run when the watermark moved past it. */
+  /** An evaluation at the watermark for the gate, with every known rollout. */
   current(): AnalysisResult | null {
     const watermark = this.reader.watermarkMs();
-    if (watermark === undefined) return this.last;
-    if (this.last && this.last.evaluatedAt >= watermark) return this.last;
-    return this.evaluate(watermark);
+    return watermark === undefined ? null : this.evaluate(watermark, true);
   }
 }
