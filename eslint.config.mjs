@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'dashboards/generated/**', 'eslint.config.mjs', 'scripts/**'] },
+  { ignores: ['dist/**', '.build/**', 'node_modules/**', 'dashboards/generated/**', 'eslint.config.mjs', 'scripts/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
