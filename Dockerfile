@@ -1,0 +1,21 @@
+# wavewatch service image: node:20-slim, reproducible install, compiled TypeScript.
+FROM node:20-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY . .
+RUN npm run build && npm prune --omit=dev
+
+FROM node:20-slim
+ENV NODE_ENV=production PORT=8080
+WORKDIR /app
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+USER node
+EXPOSE 8080
+# readiness (database, Redis) via the tiny healthcheck binary; the shell expands PORT
+HEALTHCHECK --interval=15s --timeout=6s --start-period=30s --retries=3 \
+  CMD node dist/src/bin/healthcheck.js "http://127.0.0.1:${PORT}/readyz"
+# npm start = node dist/src/main.js; exec form so SIGTERM reaches node for a graceful stop
+CMD ["node", "dist/src/main.js"]
