@@ -3,8 +3,7 @@
 // with one line "N passed, N failed[, N skipped]". Exit status is non-zero on any failure
 // or when no test ran at all.
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = process.argv[2] ?? 'dist';
@@ -29,7 +28,6 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-const tapFile = join(mkdtempSync(join(tmpdir(), 'wavewatch-tests-')), 'report.tap');
 const args = [
   '--enable-source-maps',
   '--test',
@@ -40,15 +38,21 @@ const args = [
   '--test-force-exit',
   '--test-reporter=spec',
   '--test-reporter-destination=stdout',
-  '--test-reporter=tap',
-  `--test-reporter-destination=${tapFile}`,
   ...files,
 ];
 console.log(`running ${files.length} test files: ${files.map((f) => relative(root, f)).join(' ')}`);
-const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
-child.on('exit', (code) => {
-  const tap = readFileSync(tapFile, 'utf8');
-  const count = (key) => Number(tap.match(new RegExp(`^# ${key} (\\d+)$`, 'm'))?.[1] ?? 0);
+// The spec report is echoed as it comes and its summary lines ("ℹ pass N") are counted.
+// (A second reporter writing to a file loses its summary under --test-force-exit.)
+const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+let report = '';
+child.stdout.on('data', (chunk) => {
+  process.stdout.write(chunk);
+  report += chunk.toString('utf8');
+  if (report.length > 1_000_000) report = report.slice(-100_000);
+});
+child.on('close', (code) => {
+  // the runner's own summary ("ℹ pass 12") is the last such line
+  const count = (key) => Number([...report.matchAll(new RegExp(`^ℹ ${key} (\\d+)\\s*$`, 'gm'))].at(-1)?.[1] ?? 0);
   const passed = count('pass');
   const failed = count('fail') + count('cancelled');
   const skipped = count('skipped') + count('todo');
