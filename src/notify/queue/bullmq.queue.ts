@@ -8,6 +8,7 @@ const JOB_NAME = 'deliver';
 // The outbox row counts attempts and gives up; BullMQ only needs to keep retrying until then.
 const BULL_ATTEMPTS = 1000;
 const ADD_TIMEOUT_MS = 2000;
+const CLOSE_TIMEOUT_MS = 5000;
 
 export interface BullmqSettings extends RetrySettings {
   redisUrl: string;
@@ -81,9 +82,27 @@ export class BullmqNotificationQueue implements NotificationQueue {
   }
 
   async close(): Promise<void> {
-    // Worker first: close() waits for the active deliveries to finish and be recorded.
-    await this.worker?.close();
-    await this.queue.close();
+    // Worker first: close() waits for the active deliveries to finish and be recorded. With
+    // Redis unreachable BullMQ's close() waits for a connection that never comes, so after a
+    // grace period the connections are dropped: the outbox still holds whatever was pending.
+    const graceful = (async () => {
+      await this.worker?.close();
+      await this.queue.close();
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      graceful.then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), CLOSE_TIMEOUT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (!timedOut) return;
+    this.logger.warn(`redis: queue did not close within ${CLOSE_TIMEOUT_MS} ms; disconnecting`);
+    graceful.catch(() => undefined);
+    // disconnect() itself waits for a 'close' that a never-opened connection does not emit:
+    // start it (it stops the reconnect timers) without waiting for it.
+    void Promise.allSettled([this.worker?.disconnect(), this.queue.disconnect()]);
   }
 
   private async process(handler: JobHandler, job: Job<NotificationJob>): Promise<void> {
