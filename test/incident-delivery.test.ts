@@ -53,18 +53,29 @@ describe('incident replay delivered to Slack', () => {
       expected.set(`${a.fingerprint}/firing`, 1);
       if (a.state === 'resolved') expected.set(`${a.fingerprint}/resolved`, 1);
     }
-    await slack.waitFor(expected.size, 60_000);
+    const received = (): Map<string, number> => {
+      const seen = new Map<string, number>();
+      for (const body of slack.bodies<SlackBody>()) {
+        const key = `${fingerprintOf(body)}/${stateOf(body)}`;
+        seen.set(key, (seen.get(key) ?? 0) + 1);
+      }
+      return seen;
+    };
+    const describeAlerts = (): string => alerts.map((a) => `${a.fingerprint} ${a.name} ${a.state} ${a.startsAt}..${a.endsAt ?? ''}`).join('\n');
+    try {
+      await waitUntil(() => [...expected.keys()].every((k) => received().has(k)), 'a message for every transition', 60_000);
+    } catch (error) {
+      const notes = await (await fetch(`${url}/api/v1/notifications`)).text();
+      assert.fail(`${(error as Error).message}\nexpected ${[...expected.keys()].join(' ')}\nreceived ${[...received().keys()].join(' ')}\nalerts:\n${describeAlerts()}\nnotifications: ${notes.slice(0, 3000)}`);
+    }
     // Anything duplicated would be on its way by now (relay every 50 ms, paced at 1/s).
     await new Promise((r) => setTimeout(r, 2500));
 
-    const seen = new Map<string, number>();
     for (const body of slack.bodies<SlackBody>()) {
       assert.equal(typeof body.text, 'string', 'every message has a top-level text');
       assert.ok(Array.isArray(body.blocks) && body.blocks.length > 0, 'every message has Block Kit blocks');
-      const key = `${fingerprintOf(body)}/${stateOf(body)}`;
-      seen.set(key, (seen.get(key) ?? 0) + 1);
     }
-    assert.deepEqual([...seen.entries()].sort(), [...expected.entries()].sort());
+    assert.deepEqual([...received().entries()].sort(), [...expected.entries()].sort());
     const names = new Set(alerts.map((a) => a.name));
     for (const name of names) assert.ok(slack.bodies<SlackBody>().some((b) => b.text.includes(name)), `a message names ${name}`);
     await waitUntil(() => slack.requests.length === expected.size, 'no extra message');

@@ -3,12 +3,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
+import { createTestDatabase } from './support/test-config.js';
 
 const main = fileURLToPath(new URL('../src/main.js', import.meta.url));
 const healthcheck = fileURLToPath(new URL('../src/bin/healthcheck.js', import.meta.url));
 
-function startService(): Promise<{ child: ChildProcess; url: string }> {
-  const env = { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', REDIS_URL: '', WAVEWATCH_DATA_DIR: '' };
+// A fresh database per run: the event has no eventId, so its id is derived from its content
+// and would be a duplicate of an earlier run's in a shared database.
+function startService(databaseUrl: string | undefined): Promise<{ child: ChildProcess; url: string }> {
+  const env = { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', REDIS_URL: '', WAVEWATCH_DATA_DIR: '', DATABASE_URL: databaseUrl ?? '' };
   const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
@@ -31,7 +34,8 @@ async function runHealthcheck(url: string): Promise<number | null> {
 
 describe('process lifecycle', () => {
   it('finishes an in-flight request on SIGTERM, then exits; the healthcheck binary follows readiness', { timeout: 180_000 }, async () => {
-    const { child, url } = await startService();
+    const db = await createTestDatabase();
+    const { child, url } = await startService(db.url);
     const exited = exitOf(child);
     assert.equal(await runHealthcheck(url), 0);
 
@@ -57,5 +61,6 @@ describe('process lifecycle', () => {
     const { code, signal } = await exited;
     assert.ok(code === 0 || signal === 'SIGTERM', `exit code ${code}, signal ${signal}`);
     assert.equal(await runHealthcheck(url), 1);
+    await db.drop();
   });
 });
