@@ -82,6 +82,24 @@ describe('alert lifecycle', () => {
     ]);
   });
 
+  it('holds alerts restored after a restart open while the windows warm up', () => {
+    const fired = stepLifecycle([], [condition('prod-a', T0)], T0, options, () => 'id-1');
+    let open = fired.changed;
+    const holdOpen = new Set([open[0]!.fingerprint]);
+    for (let i = 1; i <= 10; i++) {
+      const out = stepLifecycle(open, [], T0 + i * STEP, { ...options, holdOpen }, () => 'x');
+      assert.equal(out.transitions.length, 0);
+      assert.equal(out.changed.length, 0);
+    }
+    // once warm, the usual rule applies
+    for (let i = 11; i <= 14; i++) {
+      const out = stepLifecycle(open, [], T0 + i * STEP, options, () => 'x');
+      open = out.changed.filter((r) => r.state !== 'resolved');
+      if (i === 14) assert.deepEqual(out.transitions.map((t) => t.transition), ['resolved']);
+      else assert.equal(out.transitions.length, 0);
+    }
+  });
+
   it('starts a new alert with a new id after a resolved one fires again', () => {
     let ids = 0;
     const first = stepLifecycle([], [condition('prod-a', T0)], T0, options, () => `id-${++ids}`);

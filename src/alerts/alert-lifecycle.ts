@@ -37,6 +37,12 @@ export interface LifecycleOptions {
   pendingSteps: number;
   /** consecutive evaluations without the condition before the alert resolves (no flapping) */
   resolveAfterSteps: number;
+  /**
+   * Fingerprints of alerts raised before a restart, while the signal windows are still
+   * refilling: their absent condition means "not enough data yet", not "cleared", so they
+   * neither count clear steps nor resolve.
+   */
+  holdOpen?: ReadonlySet<string>;
 }
 
 export interface LifecycleStep {
@@ -97,6 +103,7 @@ export function stepLifecycle(
 
   for (const record of open) {
     if (seen.has(record.fingerprint)) continue;
+    if (options.holdOpen?.has(record.fingerprint)) continue;
     const clearSteps = record.clearSteps + 1;
     if (record.state === 'pending') {
       // A pending alert that clears never fired: drop it without a notification.

@@ -17,6 +17,8 @@ import { AlertsRepository, type AlertQuery } from './alerts.repository.js';
 export class AlertsService implements OnModuleInit {
   private readonly logger = new Logger('alerts');
   private open = new Map<string, AlertRecord>();
+  /** open alerts loaded at start whose condition has not been seen by this process yet */
+  private restored = new Set<string>();
   private readonly options: LifecycleOptions;
   private readonly runbookUrl: string | undefined;
 
@@ -32,16 +34,23 @@ export class AlertsService implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     this.open = new Map((await this.repository.loadOpen()).map((r) => [r.fingerprint, r]));
+    this.restored = new Set(this.open.keys());
   }
 
   openAlerts(): AlertRecord[] {
     return [...this.open.values()];
   }
 
-  /** Applies one evaluation; returns the transitions it caused. */
-  async apply(result: AnalysisResult): Promise<{ record: AlertRecord; transition: 'firing' | 'resolved' }[]> {
+  /**
+   * Applies one evaluation; returns the transitions it caused. `warmingUp`: the signal
+   * windows are still refilling after a start, so alerts restored from before it must not
+   * resolve yet.
+   */
+  async apply(result: AnalysisResult, warmingUp = false): Promise<{ record: AlertRecord; transition: 'firing' | 'resolved' }[]> {
     const conditions = result.findings.map((f) => conditionFromFinding(f, { runbookUrl: this.runbookUrl }));
-    const step = stepLifecycle([...this.open.values()], conditions, result.evaluatedAt, this.options, randomUUID);
+    for (const c of conditions) this.restored.delete(c.fingerprint);
+    const holdOpen = warmingUp ? this.restored : undefined;
+    const step = stepLifecycle([...this.open.values()], conditions, result.evaluatedAt, { ...this.options, holdOpen }, randomUUID);
     if (step.changed.length === 0) return [];
     await this.transactions.run(async (manager) => {
       await this.repository.save(manager, step.changed);

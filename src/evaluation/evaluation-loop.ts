@@ -17,6 +17,8 @@ export class EvaluationLoop implements OnApplicationBootstrap, OnModuleDestroy {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private lastStepMs: number | undefined;
+  /** first step evaluated since this process started (event time) */
+  private firstStepMs: number | undefined;
   private lastResult: AnalysisResult | null = null;
   private failures = 0;
 
@@ -77,7 +79,11 @@ export class EvaluationLoop implements OnApplicationBootstrap, OnModuleDestroy {
     }
     for (; next <= target; next += step) {
       const result = this.engine.evaluate(next);
-      await this.alerts.apply(result);
+      this.firstStepMs ??= next;
+      // Signal windows live in memory: after a start they hold too little history to say that
+      // an alert raised before the restart has cleared (its pre-wave baseline is gone).
+      const warmingUp = next - this.firstStepMs < this.engine.config.baselineSeconds * 1000;
+      await this.alerts.apply(result, warmingUp);
       this.lastStepMs = next;
       this.lastResult = result;
       this.metrics.update(result, this.alerts.openAlerts());
