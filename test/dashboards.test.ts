@@ -1,0 +1,167 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { parse } from 'yaml';
+import { renderDashboards, repoRoot } from '../dashboards/dashboard-files.js';
+import { ROLLOUT_HEALTH_UID, rolloutHealthDashboard } from '../dashboards/rollout-health.dashboard.js';
+import { loadScenario } from '../scenarios/load-scenario.js';
+import { scenarioPath } from '../scenarios/scenario-files.js';
+import { startApp, type RunningApp } from './support/start-app.js';
+
+// The dashboard as Grafana reads it: only the fields these checks look at.
+interface PanelJson {
+  type: string;
+  title?: string;
+  datasource?: { uid?: string };
+  targets?: { expr?: string; datasource?: { type?: string; uid?: string } }[];
+}
+interface DashboardJson {
+  uid: string;
+  panels: PanelJson[];
+  templating: { list: { name: string; type: string; query?: unknown; allValue?: string }[] };
+}
+
+const root = repoRoot();
+const built = JSON.parse(JSON.stringify(rolloutHealthDashboard())) as DashboardJson;
+const queryPanels = built.panels.filter((p) => p.type !== 'row');
+const exprs = queryPanels.flatMap((p) => (p.targets ?? []).map((t) => t.expr ?? ''));
+
+// Metric names a PromQL expression reads; histogram series map to the family Prometheus' HELP line names.
+function metricFamilies(expr: string): string[] {
+  return [...expr.matchAll(/\bwavewatch_[a-z0-9_]+/g)].map((m) => m[0].replace(/_(bucket|sum|count)$/, ''));
+}
+
+function readYaml(path: string): unknown {
+  return parse(readFileSync(join(root, path), 'utf8'));
+}
+
+describe('rollout-health dashboard', () => {
+  it('the committed generated JSON matches the code (run npm run dashboards after editing dashboards/)', () => {
+    for (const { file, json } of renderDashboards()) {
+      const path = join(root, 'dashboards', 'generated', file);
+      assert.ok(existsSync(path), `${path} is missing`);
+      assert.deepEqual(JSON.parse(readFileSync(path, 'utf8')), JSON.parse(json), `${file} is stale`);
+    }
+  });
+
+  it('keeps its uid and the variables the Slack links use', () => {
+    assert.equal(built.uid, 'wavewatch-rollout-health');
+    assert.equal(ROLLOUT_HEALTH_UID, built.uid);
+    const vars = new Map(built.templating.list.map((v) => [v.name, v]));
+    assert.equal(vars.get('datasource')?.type, 'datasource');
+    for (const name of ['rollout', 'cluster']) {
+      const v = vars.get(name);
+      assert.equal(v?.type, 'query', `variable ${name}`);
+      assert.match(JSON.stringify(v.query), new RegExp(`label_values\\(wavewatch_[a-z_]+, ${name}\\)`));
+      assert.equal(v.allValue, '.*');
+    }
+  });
+
+  it('every panel queries the selected Prometheus', () => {
+    assert.ok(queryPanels.length >= 10, `only ${queryPanels.length} panels`);
+    for (const p of queryPanels) {
+      assert.ok((p.targets ?? []).length > 0, `${p.title} has no query`);
+      for (const t of p.targets ?? []) {
+        assert.ok(t.expr && t.expr.length > 0, `${p.title} has an empty expression`);
+        assert.deepEqual(t.datasource, { type: 'prometheus', uid: '${datasource}' }, p.title);
+      }
+    }
+    const byRollout = exprs.filter((e) => e.includes('rollout=~"$rollout"')).length;
+    const byCluster = exprs.filter((e) => e.includes('cluster=~"$cluster"')).length;
+    assert.ok(byRollout >= 2 && byCluster >= 4, `variables used by ${byRollout} rollout and ${byCluster} cluster queries`);
+  });
+
+  it('shows the rollout-health gauges and the self-monitoring metrics', () => {
+    const used = new Set(exprs.flatMap(metricFamilies));
+    const required = [
+      'wavewatch_rollout_verdict',
+      'wavewatch_next_wave_predicted_utilization',
+      'wavewatch_cluster_utilization',
+      'wavewatch_dns_projected_error_ratio',
+      'wavewatch_dns_time_to_impact_seconds',
+      'wavewatch_alerts_firing',
+      'wavewatch_ingest_samples_total',
+      'wavewatch_ingest_rejections_total',
+      'wavewatch_ingest_decode_seconds',
+      'wavewatch_notifications_total',
+      'wavewatch_notify_outbox_depth',
+      'wavewatch_notify_queue_depth',
+      'wavewatch_signal_watermark_timestamp_seconds',
+    ];
+    assert.deepEqual(required.filter((m) => !used.has(m)), []);
+    const headroom = JSON.stringify(built).includes('"value":0.8');
+    assert.ok(headroom, 'the 0.8 headroom threshold is drawn');
+  });
+});
+
+describe('dashboard metrics against a running wavewatch', () => {
+  let app: RunningApp;
+  before(async () => {
+    app = await startApp();
+  });
+  after(async () => {
+    await app.close();
+  });
+
+  it('every wavewatch_* metric a panel queries is in /metrics', async () => {
+    const res = await fetch(`${app.url}/metrics`);
+    assert.equal(res.status, 200);
+    const text = await res.text();
+    const families = [...new Set(exprs.flatMap(metricFamilies))].sort();
+    assert.ok(families.length >= 13, `only ${families.length} metric families referenced`);
+    const missing = families.filter((m) => !text.includes(`# HELP ${m} `));
+    assert.deepEqual(missing, [], 'metrics queried by the dashboard but not exported');
+  });
+});
+
+describe('local stack configuration', () => {
+  const compose = readYaml('docker-compose.yml') as {
+    services: Record<string, { image?: string; build?: unknown; command?: string[]; volumes?: string[]; environment?: Record<string, string> }>;
+  };
+
+  it('compose runs wavewatch, the fleet exporter, Prometheus and Grafana with mounts that exist', () => {
+    for (const name of ['wavewatch', 'fleet', 'prometheus', 'grafana', 'postgres', 'redis']) assert.ok(compose.services[name], `service ${name}`);
+    const fleet = compose.services.fleet!;
+    assert.ok(fleet.build, 'fleet is built from the wavewatch Dockerfile');
+    assert.deepEqual(fleet.command?.slice(1, 6), ['dist/scenarios/simulate.js', 'incident-2024-12-11', '--serve', '--port', '9100']);
+    for (const [name, service] of Object.entries(compose.services)) {
+      for (const volume of service.volumes ?? []) {
+        const source = volume.split(':')[0]!;
+        if (source.startsWith('./')) assert.ok(existsSync(join(root, source)), `${name} mounts missing ${source}`);
+      }
+    }
+    assert.equal(compose.services.grafana?.environment?.GF_AUTH_ANONYMOUS_ENABLED, 'true');
+    assert.equal(compose.services.grafana?.environment?.GF_AUTH_ANONYMOUS_ORG_ROLE, 'Viewer');
+  });
+
+  it('Grafana provisioning loads the generated dashboards and the compose Prometheus', () => {
+    const providers = (readYaml('dashboards/provisioning/dashboards.yaml') as { providers: { type: string; options: { path: string } }[] }).providers;
+    assert.equal(providers.length, 1);
+    assert.equal(providers[0]?.type, 'file');
+    const mounts = compose.services.grafana?.volumes ?? [];
+    assert.ok(mounts.some((m) => m.startsWith('./dashboards/generated:' + providers[0]!.options.path)), 'generated folder mounted at the provider path');
+    const sources = (readYaml('dashboards/provisioning/datasources.yaml') as { datasources: { uid: string; type: string; url: string }[] }).datasources;
+    assert.deepEqual(sources.map((d) => [d.uid, d.type, d.url]), [['prometheus', 'prometheus', 'http://prometheus:9090']]);
+  });
+
+  it('Prometheus scrapes wavewatch and every simulated cluster and remote_writes to wavewatch', () => {
+    const config = readYaml('prometheus/prometheus.yml') as {
+      scrape_configs: { job_name: string; static_configs: { targets: string[]; labels?: Record<string, string> }[] }[];
+      remote_write: { url: string }[];
+    };
+    const jobs = new Map(config.scrape_configs.map((c) => [c.job_name, c.static_configs]));
+    assert.deepEqual(jobs.get('wavewatch')?.flatMap((s) => s.targets), ['wavewatch:8080']);
+    const fleetClusters = (jobs.get('simulated-fleet') ?? []).map((s) => s.labels?.__param_cluster).sort();
+    const scenarioClusters = loadScenario(scenarioPath('incident-2024-12-11')).clusters.map((c) => c.name).sort();
+    assert.deepEqual(fleetClusters, scenarioClusters);
+    assert.deepEqual(config.remote_write.map((r) => r.url), ['http://wavewatch:8080/api/v1/write']);
+  });
+
+  const promtool = existsSync('/usr/bin/promtool') ? '/usr/bin/promtool' : null;
+  it('promtool accepts prometheus/prometheus.yml', { skip: promtool ? false : 'promtool not installed at /usr/bin/promtool' }, () => {
+    const run = spawnSync(promtool!, ['check', 'config', join(root, 'prometheus', 'prometheus.yml')], { encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stdout + run.stderr);
+  });
+});
