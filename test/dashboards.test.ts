@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { renderDashboards, repoRoot } from '../dashboards/dashboard-files.js';
 import { ROLLOUT_HEALTH_UID, rolloutHealthDashboard } from '../dashboards/rollout-health.dashboard.js';
 import { loadScenario } from '../scenarios/load-scenario.js';
@@ -96,6 +97,25 @@ describe('rollout-health dashboard', () => {
   });
 });
 
+const promtool = existsSync('/usr/bin/promtool') ? '/usr/bin/promtool' : null;
+const noPromtool = promtool ? false : 'promtool not installed at /usr/bin/promtool';
+
+describe('dashboard PromQL', () => {
+  it('every panel expression parses (promtool check rules, variables set to "All")', { skip: noPromtool }, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wavewatch-dashboards-'));
+    try {
+      const rules = exprs.map((expr, i) => ({ record: `dashboard:panel_${i}`, expr: expr.replaceAll('$rollout', '.*').replaceAll('$cluster', '.*') }));
+      const file = join(dir, 'panels.rules.yml');
+      writeFileSync(file, stringify({ groups: [{ name: 'dashboard', rules }] }));
+      const run = spawnSync(promtool!, ['check', 'rules', file], { encoding: 'utf8' });
+      assert.equal(run.status, 0, run.stdout + run.stderr);
+      assert.match(run.stdout, new RegExp(`SUCCESS: ${rules.length} rules found`));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('dashboard metrics against a running wavewatch', () => {
   let app: RunningApp;
   before(async () => {
@@ -159,8 +179,7 @@ describe('local stack configuration', () => {
     assert.deepEqual(config.remote_write.map((r) => r.url), ['http://wavewatch:8080/api/v1/write']);
   });
 
-  const promtool = existsSync('/usr/bin/promtool') ? '/usr/bin/promtool' : null;
-  it('promtool accepts prometheus/prometheus.yml', { skip: promtool ? false : 'promtool not installed at /usr/bin/promtool' }, () => {
+  it('promtool accepts prometheus/prometheus.yml', { skip: noPromtool }, () => {
     const run = spawnSync(promtool!, ['check', 'config', join(root, 'prometheus', 'prometheus.yml')], { encoding: 'utf8' });
     assert.equal(run.status, 0, run.stdout + run.stderr);
   });
