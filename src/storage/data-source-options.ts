@@ -1,7 +1,7 @@
-import { PGliteDriver } from 'typeorm-pglite';
 import type { DataSourceOptions } from 'typeorm';
 import { migrations } from '../../migrations/index.js';
 import { entities } from './entities.js';
+import { pglitePoolDriver } from './pglite-pool.js';
 
 export interface StorageSettings {
   databaseUrl?: string | undefined;
@@ -26,8 +26,8 @@ export function dataSourceOptions(s: StorageSettings): DataSourceOptions {
   }
   return {
     ...common,
-    // PGlite is one connection; typeorm-pglite exposes it as a pg-compatible pool.
-    driver: new PGliteDriver(s.dataDir ? { dataDir: s.dataDir } : {}).driver,
+    // PGlite is one connection, lent to one query runner at a time (see pglite-pool.ts).
+    driver: pglitePoolDriver({ dataDir: s.dataDir }),
     extra: { max: 1 },
   };
 }

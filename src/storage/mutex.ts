@@ -2,11 +2,22 @@
 export class Mutex {
   private tail: Promise<void> = Promise.resolve();
 
-  async runExclusive<T>(work: () => Promise<T>): Promise<T> {
+  /** Waits for the lock; returns its release function (idempotent). */
+  async acquire(): Promise<() => void> {
     const previous = this.tail;
     let release: () => void = () => {};
     this.tail = new Promise<void>((resolve) => (release = resolve));
     await previous;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      release();
+    };
+  }
+
+  async runExclusive<T>(work: () => Promise<T>): Promise<T> {
+    const release = await this.acquire();
     try {
       return await work();
     } finally {
