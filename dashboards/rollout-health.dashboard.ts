@@ -1,4 +1,5 @@
 import { DashboardBuilder, DashboardCursorSync, RowBuilder, type Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { deployEventsAnnotation } from './deploy-events.annotation.js';
 import {
   clusterUtilization,
   dnsProjectedErrorRatio,
@@ -27,6 +28,7 @@ export function rolloutHealthDashboard(): Dashboard {
     .withVariable(datasourceVariable())
     .withVariable(rolloutVariable())
     .withVariable(clusterVariable())
+    .annotation(deployEventsAnnotation())
     .withRow(new RowBuilder('Rollouts'))
     .withPanel(verdictStat())
     .withPanel(verdictTimeline())

@@ -22,12 +22,15 @@ interface DashboardJson {
   uid: string;
   panels: PanelJson[];
   templating: { list: { name: string; type: string; query?: unknown; allValue?: string }[] };
+  annotations: { list: { name: string; expr?: string; datasource?: { uid?: string } }[] };
 }
 
 const root = repoRoot();
 const built = JSON.parse(JSON.stringify(rolloutHealthDashboard())) as DashboardJson;
 const queryPanels = built.panels.filter((p) => p.type !== 'row');
-const exprs = queryPanels.flatMap((p) => (p.targets ?? []).map((t) => t.expr ?? ''));
+const panelExprs = queryPanels.flatMap((p) => (p.targets ?? []).map((t) => t.expr ?? ''));
+const annotationExprs = built.annotations.list.flatMap((a) => (a.expr ? [a.expr] : []));
+const exprs = [...panelExprs, ...annotationExprs];
 
 // Metric names a PromQL expression reads; histogram series map to the family Prometheus' HELP line names.
 function metricFamilies(expr: string): string[] {
@@ -69,9 +72,15 @@ describe('rollout-health dashboard', () => {
         assert.deepEqual(t.datasource, { type: 'prometheus', uid: '${datasource}' }, p.title);
       }
     }
-    const byRollout = exprs.filter((e) => e.includes('rollout=~"$rollout"')).length;
-    const byCluster = exprs.filter((e) => e.includes('cluster=~"$cluster"')).length;
+    const byRollout = panelExprs.filter((e) => e.includes('rollout=~"$rollout"')).length;
+    const byCluster = panelExprs.filter((e) => e.includes('cluster=~"$cluster"')).length;
     assert.ok(byRollout >= 2 && byCluster >= 4, `variables used by ${byRollout} rollout and ${byCluster} cluster queries`);
+  });
+
+  it('marks deploy events from the selected Prometheus', () => {
+    const deploys = built.annotations.list.find((a) => a.name === 'Deploy events');
+    assert.match(deploys?.expr ?? '', /wavewatch_deploy_events_total\{outcome="accepted"\}/);
+    assert.equal(deploys?.datasource?.uid, '${datasource}');
   });
 
   it('shows the rollout-health gauges and the self-monitoring metrics', () => {
@@ -130,7 +139,7 @@ describe('dashboard metrics against a running wavewatch', () => {
     assert.equal(res.status, 200);
     const text = await res.text();
     const families = [...new Set(exprs.flatMap(metricFamilies))].sort();
-    assert.ok(families.length >= 13, `only ${families.length} metric families referenced`);
+    assert.ok(families.length >= 14, `only ${families.length} metric families referenced`);
     const missing = families.filter((m) => !text.includes(`# HELP ${m} `));
     assert.deepEqual(missing, [], 'metrics queried by the dashboard but not exported');
   });
