@@ -6,31 +6,17 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
 import { renderDashboards, repoRoot } from '../dashboards/dashboard-files.js';
-import { ROLLOUT_HEALTH_UID, rolloutHealthDashboard } from '../dashboards/rollout-health.dashboard.js';
+import { ROLLOUT_HEALTH_UID } from '../dashboards/rollout-health.dashboard.js';
 import { loadScenario } from '../scenarios/load-scenario.js';
 import { scenarioPath } from '../scenarios/scenario-files.js';
+import { annotationExpressions, builtDashboard, panelExpressions, withAllSelected } from './support/dashboard-expressions.js';
 import { startApp, type RunningApp } from './support/start-app.js';
 
-// The dashboard as Grafana reads it: only the fields these checks look at.
-interface PanelJson {
-  type: string;
-  title?: string;
-  datasource?: { uid?: string };
-  targets?: { expr?: string; datasource?: { type?: string; uid?: string } }[];
-}
-interface DashboardJson {
-  uid: string;
-  panels: PanelJson[];
-  templating: { list: { name: string; type: string; query?: unknown; allValue?: string }[] };
-  annotations: { list: { name: string; expr?: string; datasource?: { uid?: string } }[] };
-}
-
 const root = repoRoot();
-const built = JSON.parse(JSON.stringify(rolloutHealthDashboard())) as DashboardJson;
+const built = builtDashboard;
 const queryPanels = built.panels.filter((p) => p.type !== 'row');
-const panelExprs = queryPanels.flatMap((p) => (p.targets ?? []).map((t) => t.expr ?? ''));
-const annotationExprs = built.annotations.list.flatMap((a) => (a.expr ? [a.expr] : []));
-const exprs = [...panelExprs, ...annotationExprs];
+const panelExprs = panelExpressions().map((e) => e.expr);
+const exprs = [...panelExprs, ...annotationExpressions().map((e) => e.expr)];
 
 // Metric names a PromQL expression reads; histogram series map to the family Prometheus' HELP line names.
 function metricFamilies(expr: string): string[] {
@@ -113,7 +99,7 @@ describe('dashboard PromQL', () => {
   it('every panel expression parses (promtool check rules, variables set to "All")', { skip: noPromtool }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'wavewatch-dashboards-'));
     try {
-      const rules = exprs.map((expr, i) => ({ record: `dashboard:panel_${i}`, expr: expr.replaceAll('$rollout', '.*').replaceAll('$cluster', '.*') }));
+      const rules = exprs.map((expr, i) => ({ record: `dashboard:panel_${i}`, expr: withAllSelected(expr) }));
       const file = join(dir, 'panels.rules.yml');
       writeFileSync(file, stringify({ groups: [{ name: 'dashboard', rules }] }));
       const run = spawnSync(promtool!, ['check', 'rules', file], { encoding: 'utf8' });

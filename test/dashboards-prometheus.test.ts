@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { PROMETHEUS_BINARY, prometheusAvailable, startPrometheus, type RunningPrometheus } from '../bench/prometheus-process.js';
+import { annotationExpressions, panelExpressions, withAllSelected } from './support/dashboard-expressions.js';
+import { startApp, type RunningApp } from './support/start-app.js';
+
+// A real Prometheus 2.42 scrapes a running wavewatch, then runs every query of the dashboard
+// the way Grafana would: each must evaluate, and the self-monitoring panels must show data.
+
+const available = prometheusAvailable();
+if (!available) console.log(`# skipped: ${PROMETHEUS_BINARY} not found (CI installs the prometheus package)`);
+
+interface QueryResponse {
+  status: string;
+  error?: string;
+  data?: { result: unknown[] };
+}
+
+async function query(prometheus: RunningPrometheus, expr: string): Promise<QueryResponse> {
+  const res = await fetch(`${prometheus.url}/api/v1/query?query=${encodeURIComponent(expr)}`);
+  return (await res.json()) as QueryResponse;
+}
+
+describe('dashboard queries on Prometheus 2.42', { skip: available ? false : 'prometheus binary not found' }, () => {
+  let app: RunningApp;
+  let prometheus: RunningPrometheus;
+
+  before(async () => {
+    app = await startApp();
+    prometheus = await startPrometheus(
+      [
+        'global:',
+        '  scrape_interval: 1s',
+        'scrape_configs:',
+        '  - job_name: wavewatch',
+        `    static_configs: [{ targets: ['${new URL(app.url).host}'] }]`,
+        '',
+      ].join('\n'),
+    );
+    // rate() needs two scrapes inside its window; wait for three to be safe.
+    for (let waited = 0; ; waited++) {
+      const scrapes = await query(prometheus, 'count_over_time(up{job="wavewatch"}[1m])');
+      const n = Number((scrapes.data?.result[0] as { value?: [number, string] } | undefined)?.value?.[1] ?? 0);
+      if (n >= 3) break;
+      if (waited > 120) throw new Error(`only ${n} scrapes of wavewatch after 30 s`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  });
+
+  after(async () => {
+    await prometheus?.stop();
+    await app?.close();
+  });
+
+  it('every panel and annotation query evaluates', async () => {
+    const failed: string[] = [];
+    for (const { title, expr } of [...panelExpressions(), ...annotationExpressions()]) {
+      const answer = await query(prometheus, withAllSelected(expr));
+      if (answer.status !== 'success') failed.push(`${title}: ${answer.error ?? answer.status}`);
+    }
+    assert.deepEqual(failed, []);
+  });
+
+  it('the self-monitoring panels have series before any data arrives', async () => {
+    const selfMonitoring = panelExpressions().filter(({ expr }) => /wavewatch_(ingest|notif|signal)/.test(expr));
+    assert.ok(selfMonitoring.length >= 6, `only ${selfMonitoring.length} self-monitoring queries`);
+    const empty: string[] = [];
+    for (const { title, expr } of selfMonitoring) {
+      const answer = await query(prometheus, expr);
+      if ((answer.data?.result.length ?? 0) === 0) empty.push(`${title}: ${expr}`);
+    }
+    assert.deepEqual(empty, [], 'queries without a series (metric not initialised at zero?)');
+  });
+});

@@ -1,0 +1,37 @@
+import { rolloutHealthDashboard } from '../../dashboards/rollout-health.dashboard.js';
+
+// The rollout-health dashboard as Grafana reads it (its JSON), reduced to what the dashboard
+// tests look at: panels, variables and the PromQL of panels and annotations.
+
+export interface PanelJson {
+  type: string;
+  title?: string;
+  targets?: { expr?: string; datasource?: { type?: string; uid?: string } }[];
+}
+
+export interface DashboardJson {
+  uid: string;
+  panels: PanelJson[];
+  templating: { list: { name: string; type: string; query?: unknown; allValue?: string }[] };
+  annotations: { list: { name: string; expr?: string; datasource?: { uid?: string } }[] };
+}
+
+export interface DashboardExpression {
+  title: string;
+  expr: string;
+}
+
+export const builtDashboard = JSON.parse(JSON.stringify(rolloutHealthDashboard())) as DashboardJson;
+
+export function panelExpressions(d: DashboardJson = builtDashboard): DashboardExpression[] {
+  return d.panels.flatMap((p) => (p.targets ?? []).map((t) => ({ title: p.title ?? p.type, expr: t.expr ?? '' })));
+}
+
+export function annotationExpressions(d: DashboardJson = builtDashboard): DashboardExpression[] {
+  return d.annotations.list.flatMap((a) => (a.expr ? [{ title: a.name, expr: a.expr }] : []));
+}
+
+// With the variables at "All" (.*), as a dashboard opened without parameters queries.
+export function withAllSelected(expr: string): string {
+  return expr.replaceAll('$rollout', '.*').replaceAll('$cluster', '.*');
+}
