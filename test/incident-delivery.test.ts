@@ -76,6 +76,11 @@ describe('incident replay delivered to Slack', () => {
       assert.ok(Array.isArray(body.blocks) && body.blocks.length > 0, 'every message has Block Kit blocks');
     }
     assert.deepEqual([...received().entries()].sort(), [...expected.entries()].sort());
+    // per alert, FIRING reaches the channel before RESOLVED
+    const order = slack.bodies<SlackBody>().map((b) => `${fingerprintOf(b)}/${stateOf(b)}`);
+    for (const a of alerts.filter((x) => x.state === 'resolved')) {
+      assert.ok(order.indexOf(`${a.fingerprint}/firing`) < order.indexOf(`${a.fingerprint}/resolved`), `${a.name}: firing before resolved`);
+    }
     const names = new Set(alerts.map((a) => a.name));
     for (const name of names) assert.ok(slack.bodies<SlackBody>().some((b) => b.text.includes(name)), `a message names ${name}`);
     await waitUntil(() => slack.requests.length === expected.size, 'no extra message');

@@ -18,6 +18,8 @@ const HOLD_IN_QUEUE_MS = 2000;
 // wait and the request; it matters only when a process died in the middle of a send.
 const LEASE_MS = 5 * 60_000;
 
+const RESOLVE_AFTER_FIRING_MS = 500;
+
 // The queue's job handler: check the delivery record, claim the row, wait for the receiver's
 // rate limit, send once, record the attempt. The queue only schedules what this returns.
 @Injectable()
@@ -53,10 +55,15 @@ export class NotificationSender {
       this.metrics.count(row.channel, 'failed');
       return { kind: 'failed', reason: 'route_removed' };
     }
-    if (row.kind !== 'resolved' && (await this.store.resolvedSince(row))) {
+    // Only an alert that resolved inside its route's group wait is never announced as firing;
+    // otherwise every transition is sent, and in order: a resolve waits for its firing.
+    if (row.kind !== 'resolved' && route.groupWaitSeconds > 0 && (await this.store.resolvedSince(row))) {
       await this.store.close(row.id, 'superseded', null);
       this.metrics.count(row.channel, 'superseded');
       return DONE;
+    }
+    if (row.kind === 'resolved' && (await this.store.firingPending(row))) {
+      return { kind: 'retry', delayMs: RESOLVE_AFTER_FIRING_MS, reason: 'waiting for the firing message of this alert' };
     }
     if (this.closing) return { kind: 'retry', delayMs: 0, reason: 'shutting down' };
     // A receiver held back by a long Retry-After: wait in the queue, not holding a claim.

@@ -140,6 +140,15 @@ export class NotifyStore {
     return rows.length > 0;
   }
 
+  /** true while the firing notification of the same alert and route is still to be sent */
+  async firingPending(row: OutboxRow): Promise<boolean> {
+    const rows: Raw[] = await this.db.query(
+      `SELECT 1 FROM notify_outbox WHERE alert_id = $1 AND route_key = $2 AND kind = 'firing' AND status IN ('pending', 'queued', 'sending') LIMIT 1`,
+      [row.alertId, row.routeKey],
+    );
+    return rows.length > 0;
+  }
+
   /** Takes the row for one send; returns the attempt number, or null when it is not ours to send. */
   async claim(id: string, leaseMs: number): Promise<number | null> {
     const rows = returned(
