@@ -11,6 +11,7 @@ import { decodeWriteRequestV1 } from './remote-write-v1.decoder.js';
 import { decodeWriteRequestV2 } from './remote-write-v2.decoder.js';
 import type { RemoteWriteVersion } from './remote-write-protocol.js';
 import { snappyUncompress } from './snappy-block.js';
+import { LabelSetCache } from './label-set-cache.js';
 import { Utf8Interner } from './utf8-interner.js';
 import { parseTextExposition } from './text-exposition.parser.js';
 
@@ -28,6 +29,7 @@ export class IngestService {
   private inflight = 0;
   private readonly wants: WantsMetric;
   private readonly strings = new Utf8Interner();
+  private readonly labelSets = new LabelSetCache();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -57,7 +59,7 @@ export class IngestService {
     const stopTimer = this.metrics.decodeSeconds.startTimer();
     try {
       const raw = snappyUncompress(body, this.config.ingest.maxDecompressedBytes);
-      const decoded = version === 'remote_write_v1' ? decodeWriteRequestV1(raw, this.wants, this.config.ingest, this.strings) : decodeWriteRequestV2(raw, this.wants, this.config.ingest);
+      const decoded = version === 'remote_write_v1' ? decodeWriteRequestV1(raw, this.wants, this.config.ingest, this.strings, this.labelSets) : decodeWriteRequestV2(raw, this.wants, this.config.ingest);
       return this.deliver(decoded);
     } finally {
       stopTimer();

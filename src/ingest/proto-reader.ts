@@ -26,7 +26,23 @@ export function skipField(r: ProtoReader, wireType: number, limit: number): void
   if (r.pos > limit) throw badRequest('truncated protobuf message');
 }
 
+// Timestamps take 6 varint bytes: read up to 7 (49 bits, exact as a double) here instead of
+// protobufjs's int64(), which allocates a Long per sample. Longer (or negative) values take
+// the protobufjs path.
 export function readInt64(r: ProtoReader): number {
+  const buf = r.buf;
+  const len = Math.min(r.len, r.pos + 7);
+  let value = 0;
+  let scale = 1;
+  for (let pos = r.pos; pos < len; pos++) {
+    const b = buf[pos]!;
+    value += (b & 0x7f) * scale;
+    if (b < 0x80) {
+      r.pos = pos + 1;
+      return value;
+    }
+    scale *= 128;
+  }
   const v = r.int64() as unknown as number | { toNumber(): number };
   return typeof v === 'number' ? v : v.toNumber();
 }

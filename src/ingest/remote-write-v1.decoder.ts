@@ -3,6 +3,7 @@ import type { LabelPair, RawSeries } from '../signals/signal.types.js';
 import type { DecodedWrite, WantsMetric } from './decoded-write.js';
 import { limitExceeded, type IngestLimits } from './ingest-limits.js';
 import { decodeOrReject, embeddedEnd, protoReader, skipField, WIRE_LEN, type ProtoReader } from './proto-reader.js';
+import { LabelSetCache } from './label-set-cache.js';
 import { SampleSpans } from './remote-write-sample.js';
 import { Utf8Interner } from './utf8-interner.js';
 import { asBuffer, bytesEqual, NAME_LABEL_BYTES } from './wire-bytes.js';
@@ -11,8 +12,14 @@ import { asBuffer, bytesEqual, NAME_LABEL_BYTES } from './wire-bytes.js';
 // Exemplar exemplars = 3, Histogram histograms = 4 }. Label and sample positions are
 // collected first; strings are only decoded for series the sink wants.
 
-export function decodeWriteRequestV1(body: Uint8Array, wants: WantsMetric, limits: IngestLimits, strings = new Utf8Interner(10)): DecodedWrite {
-  return decodeOrReject('remote_write 1.0 request', () => new V1Decoder(body, wants, limits, strings).decode());
+export function decodeWriteRequestV1(
+  body: Uint8Array,
+  wants: WantsMetric,
+  limits: IngestLimits,
+  strings = new Utf8Interner(10),
+  labelSets = new LabelSetCache(10),
+): DecodedWrite {
+  return decodeOrReject('remote_write 1.0 request', () => new V1Decoder(body, wants, limits, strings, labelSets).decode());
 }
 
 class V1Decoder {
@@ -33,6 +40,7 @@ class V1Decoder {
     private readonly wants: WantsMetric,
     private readonly limits: IngestLimits,
     private readonly strings: Utf8Interner,
+    private readonly labelSets: LabelSetCache,
   ) {
     this.buf = asBuffer(body);
     this.r = protoReader(this.buf);
@@ -61,8 +69,13 @@ class V1Decoder {
   private timeSeries(end: number): void {
     const r = this.r;
     let labels = 0;
+    // the label fields' bytes, when nothing else lies between them: the label cache's key
+    let labelsStart = 0;
+    let labelsEnd = 0;
+    let contiguous = true;
     this.sampleSpans.reset();
     while (r.pos < end) {
+      const tagStart = r.pos;
       const tag = r.uint32();
       const field = tag >>> 3;
       const wireType = tag & 7;
@@ -70,7 +83,10 @@ class V1Decoder {
         if (labels >= this.limits.maxLabelsPerSeries) {
           throw limitExceeded('labels per series', 'maxLabelsPerSeries', this.limits.maxLabelsPerSeries);
         }
+        if (labels === 0) labelsStart = tagStart;
+        else if (tagStart !== labelsEnd) contiguous = false;
         this.label(embeddedEnd(r, end), labels++);
+        labelsEnd = r.pos;
       } else if (field === 2 && wireType === WIRE_LEN) {
         this.sampleSpans.skipOver(r, end);
       } else if (field === 3 && wireType === WIRE_LEN) {
@@ -93,7 +109,12 @@ class V1Decoder {
       this.ignoredSamples += samples;
       return;
     }
-    this.series.push({ labels: this.buildLabels(labels), samples: this.sampleSpans.decode(this.r) });
+    let labelPairs = contiguous ? this.labelSets.find(this.buf, labelsStart, labelsEnd) : undefined;
+    if (labelPairs === undefined) {
+      labelPairs = this.buildLabels(labels);
+      if (contiguous) this.labelSets.remember(this.buf, labelsStart, labelsEnd, labelPairs);
+    }
+    this.series.push({ labels: labelPairs, samples: this.sampleSpans.decode(this.r) });
   }
 
   private label(end: number, index: number): void {
@@ -102,6 +123,22 @@ class V1Decoder {
     let nameEnd = 0;
     let valueStart = 0;
     let valueEnd = 0;
+    // Fast path, read straight from the bytes: name (field 1) then value (field 2), each
+    // shorter than 128 bytes (one-byte length), nothing else. Anything else takes the reader.
+    const buf = this.buf;
+    const p = r.pos;
+    const nameLen = buf[p + 1];
+    if (buf[p] === ((1 << 3) | WIRE_LEN) && nameLen !== undefined && nameLen < 0x80) {
+      const n = p + 2 + nameLen;
+      const valueLen = buf[n + 1];
+      if (buf[n] === ((2 << 3) | WIRE_LEN) && valueLen !== undefined && valueLen < 0x80 && n + 2 + valueLen === end) {
+        nameStart = p + 2;
+        nameEnd = n;
+        valueStart = n + 2;
+        valueEnd = end;
+        r.pos = end;
+      }
+    }
     while (r.pos < end) {
       const tag = r.uint32();
       if (tag === ((1 << 3) | WIRE_LEN)) {

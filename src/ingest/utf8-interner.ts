@@ -1,4 +1,4 @@
-import { utf8At } from './wire-bytes.js';
+import { hashBytes, sameBytes, utf8At } from './wire-bytes.js';
 
 // Strings of remote_write requests repeat: label names on every series, and values such as
 // job, cluster, instance and pod on every scrape. A direct-mapped table keyed by a hash of
@@ -22,21 +22,18 @@ export class Utf8Interner {
   get(buf: Buffer, start: number, end: number, what: string): string {
     const len = end - start;
     if (len > this.maxBytes) return utf8At(buf, start, end, what);
-    let hash = 0x811c9dc5;
-    for (let i = start; i < end; i++) hash = Math.imul(hash ^ buf[i]!, 0x01000193);
-    const slot = (hash ^ len) & this.mask;
+    const slot = hashBytes(buf, start, end) & this.mask;
     const known = this.bytes[slot];
     if (known !== undefined && known.length === len && sameBytes(known, buf, start)) return this.strings[slot]!;
     const decoded = utf8At(buf, start, end, what);
-    const copy = new Uint8Array(len);
-    copy.set(buf.subarray(start, end));
-    this.bytes[slot] = copy;
+    this.bytes[slot] = copyOf(buf, start, end);
     this.strings[slot] = decoded;
     return decoded;
   }
 }
 
-function sameBytes(known: Uint8Array, buf: Buffer, start: number): boolean {
-  for (let i = 0; i < known.length; i++) if (known[i] !== buf[start + i]) return false;
-  return true;
+export function copyOf(buf: Buffer, start: number, end: number): Uint8Array {
+  const copy = new Uint8Array(end - start);
+  copy.set(buf.subarray(start, end));
+  return copy;
 }

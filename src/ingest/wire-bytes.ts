@@ -22,3 +22,28 @@ export function bytesEqual(buf: Buffer, start: number, end: number, ascii: Uint8
 
 export const NAME_LABEL = '__name__';
 export const NAME_LABEL_BYTES = new Uint8Array(Buffer.from(NAME_LABEL, 'latin1'));
+
+/** murmur3-style 32-bit hash of [start, end), four bytes per step; callers compare bytes on a hit. */
+export function hashBytes(buf: Buffer, start: number, end: number): number {
+  let h = 0x9747b28c ^ (end - start);
+  let i = start;
+  for (; i + 4 <= end; i += 4) {
+    let k = buf[i]! | (buf[i + 1]! << 8) | (buf[i + 2]! << 16) | (buf[i + 3]! << 24);
+    k = Math.imul(k, 0xcc9e2d51);
+    k = Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+    h ^= k;
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  for (; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  return h;
+}
+
+/** Whether `known` holds the same bytes as buf[start, start + known.length). */
+export function sameBytes(known: Uint8Array, buf: Buffer, start: number): boolean {
+  for (let i = 0; i < known.length; i++) if (known[i] !== buf[start + i]) return false;
+  return true;
+}
