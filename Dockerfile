@@ -12,6 +12,7 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/scenarios/files ./scenarios/files
 USER node
 EXPOSE 8080
 # readiness (database, Redis) via the tiny healthcheck binary; the shell expands PORT
