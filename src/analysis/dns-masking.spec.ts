@@ -4,7 +4,7 @@ import { SIGNALS } from '../signals/signal.types.js';
 import { analysisConfig } from './analysis-config.js';
 import { analyze, Analyzer } from './analyzer.js';
 import type { AnalysisResult, Finding } from './analysis.types.js';
-import { dnsTimeToImpact } from './dns-masking.js';
+import { ASSUMED_AGING_EXPONENT, dnsTimeToImpact } from './dns-masking.js';
 import { injectNodesSquaredLoad, ROLLOUT, STEP_MS, standardFleet, T0, twoWaveRollout, WAVE1, WAVE2 } from './testing/fleet-fixtures.js';
 import type { MemorySignalReader } from './testing/memory-signal-reader.js';
 import { overlay } from './testing/synthetic-fleet.js';
@@ -44,7 +44,10 @@ describe('cache-masked DNS failure', () => {
     // closed form: f·(1 − h0·(1 − (e+x)/τ)) = θ  ⇒  x = τ(θ/f − 1)/h0 + τ − e
     const expected = (1200 * (THETA / 0.05 - 1)) / 0.9 + 1200 - elapsed;
     assert.ok(Math.abs(finding.timeToImpactSeconds! - expected) < 1, `${finding.timeToImpactSeconds} vs ${expected}`);
-    assert.ok(Math.abs(dnsTimeToImpact(0.05, h, 0.9, 1200, THETA)! - expected) < 1e-6);
+    assert.ok(h < 0.9, 'the hit ratio already fell');
+    // the linear fall is measurable at once on noise-free data: p = 1
+    assert.ok(Math.abs(finding.figures.cacheAgingExponent! - 1) < 1e-6, `p ${finding.figures.cacheAgingExponent}`);
+    assert.equal(finding.figures.cacheAgingMeasured, 1);
     assert.equal(finding.figures.projectedErrorRatio, 0.05);
     // an upstream outage is not the rollout's fault
     assert.equal(finding.rolloutId, null);
@@ -106,9 +109,23 @@ describe('cache-masked DNS failure', () => {
 });
 
 describe('dnsTimeToImpact', () => {
+  const base = { exposure: 0.1, baseExposure: 0.1, missFailure: 0.05, ageSeconds: 0, tauSeconds: 1200, threshold: THETA, measuredExponent: undefined };
+
   it('is null when misses fail below the threshold and 0 once already visible', () => {
-    assert.equal(dnsTimeToImpact(0.005, 0.9, 0.9, 1200, 0.01), null);
-    assert.equal(dnsTimeToImpact(0.5, 0.9, 0.9, 1200, 0.01), 0);
-    assert.ok(dnsTimeToImpact(0.02, 0.9, 0.9, 1200, 0.01)! > 0);
+    assert.equal(dnsTimeToImpact({ ...base, missFailure: 0.005 }).seconds, null);
+    assert.equal(dnsTimeToImpact({ ...base, missFailure: 0.5 }).seconds, 0);
+    assert.ok(dnsTimeToImpact({ ...base, missFailure: 0.02 }).seconds! > 0);
+  });
+
+  it('crosses where (a/τ)^p of the cached answers are lost, bounded by τ', () => {
+    // e* = θ/f = 0.2, lost share needed (0.2 − 0.1)/0.9 = 1/9
+    const assumed = dnsTimeToImpact(base);
+    assert.equal(assumed.exponent, ASSUMED_AGING_EXPONENT);
+    assert.ok(Math.abs(assumed.seconds! - 1200 * (1 / 9) ** (1 / ASSUMED_AGING_EXPONENT)) < 1e-6);
+    const linear = dnsTimeToImpact({ ...base, measuredExponent: 1, ageSeconds: 60 });
+    assert.ok(Math.abs(linear.seconds! - (1200 / 9 - 60)) < 1e-6);
+    // a slower aging shape pushes the crossing later, never past the horizon τ
+    const slow = dnsTimeToImpact({ ...base, measuredExponent: 8, ageSeconds: 60 });
+    assert.ok(slow.seconds! > assumed.seconds! - 60 && slow.seconds! <= 1200 - 60);
   });
 });

@@ -23,17 +23,57 @@ export interface MaskedFailure {
   readonly baselineHitRatio: number;
   readonly tauSeconds: number;
   readonly tauRefined: boolean;
+  /** p of L(a) = (a/τ)^p behind timeToImpactSeconds */
+  readonly agingExponent: number;
+  /** false: p is ASSUMED_AGING_EXPONENT, the exposure did not grow measurably yet */
+  readonly agingMeasured: boolean;
 }
 
 const STRONG_SCORE = 3;
 const NOT_ACTIVE = { active: false, score: 0 } as const;
 const HIT_BASELINE_MS = 5 * 60_000;
 
-/** seconds from now until f·(1−h) crosses threshold while h falls by h0/τ per second */
-export function dnsTimeToImpact(f: number, h: number, h0: number, tauSeconds: number, threshold: number): number | null {
-  if (!(f > threshold)) return null;
-  if (f * (1 - h) >= threshold || h0 <= 0) return 0;
-  return Math.max(0, (tauSeconds * (threshold / f - 1 + h)) / h0);
+/**
+ * Cache aging: the share of cached answers lost a seconds after misses started failing is
+ * L(a) = (a/τ)^p. p = 1 is entries refreshed at uniformly spread times (the most pessimistic
+ * shape); with serve_stale, hot names were refreshed within a record TTL of the failure and
+ * live until near τ, so losses start slowly (p > 1). Until L is measurable p is assumed.
+ */
+export const ASSUMED_AGING_EXPONENT = 3;
+const MAX_AGING_EXPONENT = 8;
+
+export interface DnsProjection {
+  /** exposure e = visible ÷ miss-failure: share of queries reaching failing lookups */
+  readonly exposure: number;
+  /** exposure before the failure, 1 − h0 */
+  readonly baseExposure: number;
+  /** miss-failure ratio the projection uses (raised while the ratio still rises) */
+  readonly missFailure: number;
+  readonly ageSeconds: number;
+  readonly tauSeconds: number;
+  readonly threshold: number;
+  /** set when the growth of the exposure is measurable */
+  readonly measuredExponent: number | undefined;
+}
+
+/** seconds from now until f·e crosses threshold, e growing by L(a) = (a/τ)^p toward 1 */
+export function dnsTimeToImpact(p: DnsProjection): { seconds: number | null; exponent: number } {
+  const exponent = p.measuredExponent ?? ASSUMED_AGING_EXPONENT;
+  if (!(p.missFailure > p.threshold)) return { seconds: null, exponent };
+  const target = p.threshold / p.missFailure;
+  if (p.exposure * p.missFailure >= p.threshold || p.baseExposure >= 1) return { seconds: 0, exponent };
+  const lost = Math.min(1, Math.max(0, (target - p.baseExposure) / (1 - p.baseExposure)));
+  const crossingAge = p.tauSeconds * lost ** (1 / exponent);
+  return { seconds: Math.min(Math.max(0, crossingAge - p.ageSeconds), Math.max(0, p.tauSeconds - p.ageSeconds)), exponent };
+}
+
+/** p from the exposure now, when it rose clearly above its pre-failure level and noise */
+function measuredExponent(e: number, e0: number, noise: number, target: number, ageSeconds: number, tauSeconds: number): number | undefined {
+  const rise = e - e0;
+  if (!(rise > 4 * noise && rise > 0.05 * (target - e0)) || ageSeconds <= 0 || ageSeconds >= tauSeconds || e0 >= 1) return undefined;
+  const lost = Math.min(1, rise / (1 - e0));
+  const p = Math.log(lost) / Math.log(ageSeconds / tauSeconds);
+  return Number.isFinite(p) ? Math.min(MAX_AGING_EXPONENT, Math.max(1, p)) : undefined;
 }
 
 function scoreSeries(values: Float64Array, threshold: number): Float64Array {
@@ -109,6 +149,38 @@ function cacheLifetime(view: SignalView, cluster: string, onsetMs: number, h0: n
   return { tau, refined: true };
 }
 
+/**
+ * Exposure now (e = v ÷ f at the newest point) and the miss-failure ratio to project with:
+ * while f still rises (newest point > 10 % over the one before) its plateau is unknown, so
+ * the projection assumes it doubles (capped at 1) — the earlier estimate.
+ */
+interface ProjectionContext {
+  readonly onsetMs: number;
+  readonly h0: number;
+  readonly noise: number;
+  readonly tau: number;
+  readonly theta: number;
+  /** the assessed miss-failure ratio, when the newest point of the series is missing */
+  readonly missFailure: number;
+}
+
+function projectionInputs(view: SignalView, cluster: string, c: ProjectionContext): DnsProjection {
+  const read = (signal: string): Float64Array => view.recent(cluster, signal);
+  const v = read(SIGNALS.dnsServfailRatio);
+  const f = missFailureSeries(read(SIGNALS.dnsMissFailureRatio), v, read(SIGNALS.dnsCacheHitRatio));
+  const newest = f[f.length - 1] ?? Number.NaN;
+  const fNow = Number.isFinite(newest) ? newest : c.missFailure;
+  const fPrev = f[f.length - 2] ?? Number.NaN;
+  const rising = !(fPrev >= 0.9 * fNow);
+  const missFailure = rising ? Math.min(1, 2 * fNow) : fNow;
+  const baseExposure = 1 - c.h0;
+  const e = (v[v.length - 1] ?? Number.NaN) / fNow;
+  const exposure = Number.isFinite(e) && fNow > 0 ? Math.min(1, e) : baseExposure;
+  const ageSeconds = (view.nowPointMs - c.onsetMs) / 1000;
+  const measured = measuredExponent(exposure, baseExposure, c.noise, c.theta / missFailure, ageSeconds, c.tau);
+  return { exposure, baseExposure, missFailure, ageSeconds, tauSeconds: c.tau, threshold: c.theta, measuredExponent: measured };
+}
+
 export function assessDns(view: SignalView, cluster: string, config: AnalysisConfig): DnsAssessment | undefined {
   const direct = view.latest(cluster, SIGNALS.dnsMissFailureRatio);
   const h = view.latest(cluster, SIGNALS.dnsCacheHitRatio);
@@ -132,8 +204,13 @@ export function assessDns(view: SignalView, cluster: string, config: AnalysisCon
     const before = view.baseline(cluster, SIGNALS.dnsCacheHitRatio, onsetMs - HIT_BASELINE_MS, onsetMs - view.stepMs);
     const h0 = Number.isFinite(before.median) ? Math.max(before.median, hitRatio) : hitRatio;
     const { tau, refined } = cacheLifetime(view, cluster, onsetMs, h0, configuredTau);
-    tti = dnsTimeToImpact(missFailure, hitRatio, h0, tau, theta);
-    if (visible < theta) masked = { onsetMs, baselineHitRatio: h0, tauSeconds: tau, tauRefined: refined };
+    const noise = Number.isFinite(before.sigma) ? before.sigma : 0;
+    const projection = projectionInputs(view, cluster, { onsetMs, h0, noise, tau, theta, missFailure });
+    const result = dnsTimeToImpact(projection);
+    tti = result.seconds;
+    if (visible < theta) {
+      masked = { onsetMs, baselineHitRatio: h0, tauSeconds: tau, tauRefined: refined, agingExponent: result.exponent, agingMeasured: projection.measuredExponent !== undefined };
+    }
   }
   const visibleRun =
     visible >= theta ? checkRun(scores((s) => view.recent(cluster, s), 'visible', config), config.confirmPoints, STRONG_SCORE) : NOT_ACTIVE;
@@ -167,6 +244,8 @@ export function dnsFigures(a: DnsAssessment): Record<string, number> {
   if (a.masked) {
     figures.baselineCacheHitRatio = a.masked.baselineHitRatio;
     figures.cacheTtlSeconds = a.masked.tauSeconds;
+    figures.cacheAgingExponent = a.masked.agingExponent;
+    figures.cacheAgingMeasured = a.masked.agingMeasured ? 1 : 0;
   }
   if (a.status.timeToImpactSeconds !== null) figures.timeToImpactSeconds = a.status.timeToImpactSeconds;
   return Object.fromEntries(Object.entries(figures).filter(([, v]) => finiteValues([v]).length === 1));
