@@ -10,6 +10,8 @@ const DELETED = -2;
 export class SeriesTable {
   private readonly hash = new Int32Array(2);
   private live = new Uint8Array(1024);
+  /** changes whenever an id is added or removed, so a remembered id can be checked */
+  private generations = new Int32Array(1024);
   private hashLo = new Int32Array(1024);
   private hashHi = new Int32Array(1024);
   private slots = new Int32Array(2048).fill(EMPTY);
@@ -26,6 +28,10 @@ export class SeriesTable {
 
   get size(): number {
     return this.count;
+  }
+
+  generation(id: number): number {
+    return this.generations[id]!;
   }
 
   alive(id: number): boolean {
@@ -53,6 +59,7 @@ export class SeriesTable {
     this.hashLo[id] = this.hash[0]!;
     this.hashHi[id] = this.hash[1]!;
     this.live[id] = 1;
+    this.generations[id] = (this.generations[id]! + 1) | 0;
     this.insert(id);
     this.count++;
     if (this.used * 3 > this.slots.length * 2) this.rehash();
@@ -73,6 +80,7 @@ export class SeriesTable {
       }
     }
     this.live[id] = 0;
+    this.generations[id] = (this.generations[id]! + 1) | 0;
     this.free.push(id);
     this.count--;
   }
@@ -102,6 +110,7 @@ export class SeriesTable {
     this.hashLo = grown(this.hashLo, new Int32Array(n));
     this.hashHi = grown(this.hashHi, new Int32Array(n));
     this.live = grown(this.live, new Uint8Array(n));
+    this.generations = grown(this.generations, new Int32Array(n));
   }
 }
 

@@ -52,6 +52,10 @@ export class SignalStore implements SeriesSink, SignalReader {
   private sweeps = 0;
   private samplesSinceSweep = 0;
   private nextSweepMs = -Infinity;
+  // Decoders hand out the same frozen label list for a series on every request (see
+  // LabelSetCache): its id is remembered, skipping label checks and hashing; the generation
+  // catches a series evicted since. Weak, so the decoder's bounded cache bounds this too.
+  private readonly idOfLabels = new WeakMap<readonly LabelPair[], { readonly id: number; readonly generation: number }>();
 
   constructor(private readonly options: SignalStoreOptions) {
     this.stepMs = options.stepMs;
@@ -137,6 +141,17 @@ export class SignalStore implements SeriesSink, SignalReader {
 
   /** series id; -1 when not wanted or without cluster; -2 when refused by the series limit */
   private resolve(labels: readonly LabelPair[], result: AppendResult, samples: number): number {
+    const frozen = Object.isFrozen(labels);
+    if (frozen) {
+      const known = this.idOfLabels.get(labels);
+      if (known !== undefined && this.series.generation(known.id) === known.generation) return known.id;
+    }
+    const id = this.resolveByLabels(labels, result, samples);
+    if (frozen && id >= 0) this.idOfLabels.set(labels, { id, generation: this.series.generation(id) });
+    return id;
+  }
+
+  private resolveByLabels(labels: readonly LabelPair[], result: AppendResult, samples: number): number {
     let metric = '';
     let clusterName: string | undefined;
     let sorted = true;
