@@ -9,6 +9,7 @@ import { deriveRollouts } from '../src/rollouts/rollout-state.js';
 import type { DeployEvent } from '../src/rollouts/rollout.types.js';
 import { SignalStore } from '../src/signals/signal-store.js';
 import { signalStoreOptions } from '../src/signals/signal-store.options.js';
+import { deployEventOf } from './support/simulated-deploy-event.js';
 
 // Calibration of DnsFailureMaskedByCache's time to impact: the simulator's incidents go
 // through the real signal store and analysis step by step; the first masked finding of each
@@ -29,19 +30,7 @@ function firstMaskedFindings(scenario: Scenario, config: AnalysisConfig): Map<st
   for (const item of simulate(scenario)) {
     if (item.kind === 'gate') continue;
     if (item.kind === 'deploy') {
-      const e = item.event;
-      events.push({
-        eventId: e.eventId,
-        type: e.type,
-        rolloutId: e.rolloutId,
-        service: e.service,
-        version: e.version,
-        wave: e.wave ?? null,
-        clusters: e.clusters ?? [],
-        plan: e.plan ?? null,
-        atMs: item.atMs,
-        seq: events.length,
-      });
+      events.push(deployEventOf(item.event, item.atMs, events.length));
       continue;
     }
     store.append(tickSeries(item));

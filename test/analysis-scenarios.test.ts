@@ -9,6 +9,7 @@ import { deriveRollouts } from '../src/rollouts/rollout-state.js';
 import type { DeployEvent } from '../src/rollouts/rollout.types.js';
 import { SignalStore } from '../src/signals/signal-store.js';
 import { signalStoreOptions } from '../src/signals/signal-store.options.js';
+import { deployEventOf } from './support/simulated-deploy-event.js';
 
 // DESIGN §5 targets on simulated replays: the simulator's series go through the real signal
 // store in-process, the analysis runs after every scrape, the gate is asked before every
@@ -37,19 +38,7 @@ function replay(scenario: Scenario): Replay {
   const gates = new Map<string, RolloutHealth | undefined>();
   for (const item of simulate(scenario)) {
     if (item.kind === 'deploy') {
-      const e = item.event;
-      events.push({
-        eventId: e.eventId,
-        type: e.type,
-        rolloutId: e.rolloutId,
-        service: e.service,
-        version: e.version,
-        wave: e.wave ?? null,
-        clusters: e.clusters ?? [],
-        plan: e.plan ?? null,
-        atMs: item.atMs,
-        seq: events.length,
-      });
+      events.push(deployEventOf(item.event, item.atMs, events.length));
       continue;
     }
     if (item.kind === 'gate') {
