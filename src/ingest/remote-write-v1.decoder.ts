@@ -74,9 +74,19 @@ class V1Decoder {
     let labelsEnd = 0;
     let contiguous = true;
     this.sampleSpans.reset();
+    const buf = this.buf;
     while (r.pos < end) {
       const tagStart = r.pos;
-      const tag = r.uint32();
+      // Fast path for what Prometheus sends: a one-byte tag of a length-delimited field and a
+      // one-byte length (labels, samples) are read straight from the buffer; -1 otherwise.
+      let bodyEnd = -1;
+      let tag = buf[tagStart]!;
+      const len = buf[tagStart + 1];
+      if (tag < 0x80 && (tag & 7) === WIRE_LEN && len !== undefined && len < 0x80) {
+        bodyEnd = tagStart + 2 + len;
+        if (bodyEnd > end) throw badRequest('truncated protobuf message');
+        r.pos = tagStart + 2;
+      } else tag = r.uint32();
       const field = tag >>> 3;
       const wireType = tag & 7;
       if (field === 1 && wireType === WIRE_LEN) {
@@ -85,18 +95,18 @@ class V1Decoder {
         }
         if (labels === 0) labelsStart = tagStart;
         else if (tagStart !== labelsEnd) contiguous = false;
-        this.label(embeddedEnd(r, end), labels++);
+        this.label(bodyEnd >= 0 ? bodyEnd : embeddedEnd(r, end), labels++);
         labelsEnd = r.pos;
       } else if (field === 2 && wireType === WIRE_LEN) {
-        this.sampleSpans.skipOver(r, end);
-      } else if (field === 3 && wireType === WIRE_LEN) {
-        this.exemplars++;
-        skipField(r, wireType, end);
-      } else if (field === 4 && wireType === WIRE_LEN) {
-        this.histograms++;
-        skipField(r, wireType, end);
+        if (bodyEnd >= 0) {
+          this.sampleSpans.push(r.pos, bodyEnd);
+          r.pos = bodyEnd;
+        } else this.sampleSpans.skipOver(r, end);
       } else {
-        skipField(r, wireType, end);
+        if (field === 3 && wireType === WIRE_LEN) this.exemplars++;
+        else if (field === 4 && wireType === WIRE_LEN) this.histograms++;
+        if (bodyEnd >= 0) r.pos = bodyEnd;
+        else skipField(r, wireType, end);
       }
     }
     if (r.pos !== end) throw badRequest('truncated time series');
