@@ -1,6 +1,6 @@
 import type { LabelPair } from '../signals/signal.types.js';
 import { copyOf } from './utf8-interner.js';
-import { hashBytes, sameBytes } from './wire-bytes.js';
+import { hashBytes } from './wire-bytes.js';
 
 // A series sends the same label bytes on every scrape, so the decoded label list is cached
 // keyed by those wire bytes (tags, lengths and all, hence exact): one hash and one byte
@@ -47,6 +47,7 @@ export class LabelSetCache {
 
   private holds(slot: number, buf: Buffer, start: number, end: number): boolean {
     const known = this.keys[slot];
-    return known !== undefined && known.length === end - start && sameBytes(known, buf, start);
+    // native compare: label lists are a few hundred bytes, where it beats a JS loop
+    return known !== undefined && known.length === end - start && buf.compare(known, 0, known.length, start, end) === 0;
   }
 }
