@@ -109,11 +109,11 @@ describe('cache-masked DNS failure', () => {
 });
 
 describe('dnsTimeToImpact', () => {
-  const base = { exposure: 0.1, baseExposure: 0.1, missFailure: 0.05, ageSeconds: 0, tauSeconds: 1200, threshold: THETA, measuredExponent: undefined };
+  const base = { exposure: 0.1, visible: 0.005, baseExposure: 0.1, missFailure: 0.05, ageSeconds: 0, tauSeconds: 1200, threshold: THETA, measuredExponent: undefined };
 
   it('is null when misses fail below the threshold and 0 once already visible', () => {
     assert.equal(dnsTimeToImpact({ ...base, missFailure: 0.005 }).seconds, null);
-    assert.equal(dnsTimeToImpact({ ...base, missFailure: 0.5 }).seconds, 0);
+    assert.equal(dnsTimeToImpact({ ...base, missFailure: 0.5, visible: 0.05 }).seconds, 0);
     assert.ok(dnsTimeToImpact({ ...base, missFailure: 0.02 }).seconds! > 0);
   });
 
@@ -127,5 +127,8 @@ describe('dnsTimeToImpact', () => {
     // a slower aging shape pushes the crossing later, never past the horizon τ
     const slow = dnsTimeToImpact({ ...base, measuredExponent: 8, ageSeconds: 60 });
     assert.ok(slow.seconds! > assumed.seconds! - 60 && slow.seconds! <= 1200 - 60);
+    // an exposure that has not risen by an age where p = 3 would have crossed raises p
+    assert.equal(dnsTimeToImpact({ ...base, exponentFloor: 5 }).exponent, 5);
+    assert.equal(dnsTimeToImpact({ ...base, exponentFloor: 2 }).exponent, ASSUMED_AGING_EXPONENT);
   });
 });

@@ -45,6 +45,8 @@ const MAX_AGING_EXPONENT = 8;
 export interface DnsProjection {
   /** exposure e = visible ÷ miss-failure: share of queries reaching failing lookups */
   readonly exposure: number;
+  /** visible SERVFAIL ratio now */
+  readonly visible: number;
   /** exposure before the failure, 1 − h0 */
   readonly baseExposure: number;
   /** miss-failure ratio the projection uses (raised while the ratio still rises) */
@@ -54,14 +56,16 @@ export interface DnsProjection {
   readonly threshold: number;
   /** set when the growth of the exposure is measurable */
   readonly measuredExponent: number | undefined;
+  /** smallest p the exposure seen so far allows: an assumed p that should have crossed by now is too small */
+  readonly exponentFloor?: number | undefined;
 }
 
 /** seconds from now until f·e crosses threshold, e growing by L(a) = (a/τ)^p toward 1 */
 export function dnsTimeToImpact(p: DnsProjection): { seconds: number | null; exponent: number } {
-  const exponent = p.measuredExponent ?? ASSUMED_AGING_EXPONENT;
+  const exponent = p.measuredExponent ?? Math.min(MAX_AGING_EXPONENT, Math.max(ASSUMED_AGING_EXPONENT, p.exponentFloor ?? 1));
   if (!(p.missFailure > p.threshold)) return { seconds: null, exponent };
   const target = p.threshold / p.missFailure;
-  if (p.exposure * p.missFailure >= p.threshold || p.baseExposure >= 1) return { seconds: 0, exponent };
+  if (p.visible >= p.threshold || p.baseExposure >= 1) return { seconds: 0, exponent };
   const lost = Math.min(1, Math.max(0, (target - p.baseExposure) / (1 - p.baseExposure)));
   const crossingAge = p.tauSeconds * lost ** (1 / exponent);
   return { seconds: Math.min(Math.max(0, crossingAge - p.ageSeconds), Math.max(0, p.tauSeconds - p.ageSeconds)), exponent };
@@ -74,6 +78,18 @@ function measuredExponent(e: number, e0: number, noise: number, target: number, 
   const lost = Math.min(1, rise / (1 - e0));
   const p = Math.log(lost) / Math.log(ageSeconds / tauSeconds);
   return Number.isFinite(p) ? Math.min(MAX_AGING_EXPONENT, Math.max(1, p)) : undefined;
+}
+
+/**
+ * While the exposure has not measurably risen, at most (rise⁺ + 2σ) ÷ (1 − e0) of the cached
+ * answers are lost at age a, so p ≥ ln(that) ÷ ln(a/τ): keeps the projection from reaching 0
+ * while the visible ratio stays low.
+ */
+function exponentFloor(e: number, e0: number, noise: number, ageSeconds: number, tauSeconds: number): number {
+  if (ageSeconds <= 0 || ageSeconds >= tauSeconds || e0 >= 1) return 1;
+  const lostAtMost = (Math.max(0, e - e0) + 2 * noise) / (1 - e0);
+  if (!(lostAtMost > 0 && lostAtMost < 1)) return 1;
+  return Math.log(lostAtMost) / Math.log(ageSeconds / tauSeconds);
 }
 
 function scoreSeries(values: Float64Array, threshold: number): Float64Array {
@@ -168,17 +184,21 @@ function projectionInputs(view: SignalView, cluster: string, c: ProjectionContex
   const read = (signal: string): Float64Array => view.recent(cluster, signal);
   const v = read(SIGNALS.dnsServfailRatio);
   const f = missFailureSeries(read(SIGNALS.dnsMissFailureRatio), v, read(SIGNALS.dnsCacheHitRatio));
-  const newest = f[f.length - 1] ?? Number.NaN;
-  const fNow = Number.isFinite(newest) ? newest : c.missFailure;
-  const fPrev = f[f.length - 2] ?? Number.NaN;
+  // the newest step may still be incomplete (NaN): use the newest point where both are known
+  let i = f.length - 1;
+  while (i >= 0 && !(Number.isFinite(f[i]!) && Number.isFinite(v[i]!))) i--;
+  const fNow = i >= 0 ? f[i]! : c.missFailure;
+  const fPrev = i >= 1 ? f[i - 1]! : Number.NaN;
   const rising = !(fPrev >= 0.9 * fNow);
   const missFailure = rising ? Math.min(1, 2 * fNow) : fNow;
   const baseExposure = 1 - c.h0;
-  const e = (v[v.length - 1] ?? Number.NaN) / fNow;
+  const visible = i >= 0 ? v[i]! : Number.NaN;
+  const e = visible / fNow;
   const exposure = Number.isFinite(e) && fNow > 0 ? Math.min(1, e) : baseExposure;
   const ageSeconds = (view.nowPointMs - c.onsetMs) / 1000;
   const measured = measuredExponent(exposure, baseExposure, c.noise, c.theta / missFailure, ageSeconds, c.tau);
-  return { exposure, baseExposure, missFailure, ageSeconds, tauSeconds: c.tau, threshold: c.theta, measuredExponent: measured };
+  const floor = exponentFloor(exposure, baseExposure, c.noise, ageSeconds, c.tau);
+  return { exposure, visible: Number.isFinite(visible) ? visible : exposure * fNow, baseExposure, missFailure, ageSeconds, tauSeconds: c.tau, threshold: c.theta, measuredExponent: measured, exponentFloor: floor };
 }
 
 export function assessDns(view: SignalView, cluster: string, config: AnalysisConfig): DnsAssessment | undefined {
