@@ -11,7 +11,8 @@ export function findingKey(name: AlertName, rolloutId: string | null, scope: str
 }
 
 const pct = (v: number): string => `${(100 * v).toFixed(1)} %`;
-const num = (v: number): string => (Number.isFinite(v) ? String(Number(v.toFixed(3))) : 'n/a');
+// three significant digits: a power-law coefficient can be 1e-4 and must not print as 0
+const num = (v: number): string => (Number.isFinite(v) ? String(Number(v.toPrecision(3))) : 'n/a');
 
 function harmFigures(h: HarmState): Record<string, number> {
   const f: Record<string, number> = { busySeats: h.busySeats, capacitySeats: h.capacitySeats, utilization: h.utilization, observed: h.observed, threshold: h.threshold };

@@ -159,9 +159,9 @@ export function evaluateRollout(
 function dnsCause(cluster: string, wave: StartedWave, waveStartMs: number, d: DnsAssessment, overloaded: boolean, loss: TelemetryLoss | undefined): string | null {
   const onsetMs = d.masked?.onsetMs ?? d.visibleOnsetMs;
   if (onsetMs === undefined || onsetMs < waveStartMs) return null;
-  if (overloaded) return `the API server of ${cluster} is overloaded by ${wave.wave}, and cluster DNS depends on it;`;
+  if (overloaded) return `the API server of ${cluster} is overloaded by ${wave.wave}, and cluster DNS depends on it.`;
   if (loss && loss.cause !== 'never_reported' && loss.lastSampleMs !== null && loss.lastSampleMs >= waveStartMs) {
-    return `the control plane of ${cluster} stopped reporting after ${wave.wave} reached it, and cluster DNS depends on it;`;
+    return `the control plane of ${cluster} stopped reporting after ${wave.wave} reached it, and cluster DNS depends on it.`;
   }
   return null;
 }
