@@ -8,8 +8,6 @@ export interface StorageSettings {
   dataDir?: string | undefined;
 }
 
-export const isEmbedded = (s: StorageSettings): boolean => !s.databaseUrl;
-
 // Real PostgreSQL when DATABASE_URL is set; otherwise PGlite (PostgreSQL compiled to
 // WebAssembly) in memory or in dataDir. Same entities, same migrations, never synchronize.
 export function dataSourceOptions(s: StorageSettings): DataSourceOptions {

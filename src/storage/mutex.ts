@@ -15,13 +15,4 @@ export class Mutex {
       release();
     };
   }
-
-  async runExclusive<T>(work: () => Promise<T>): Promise<T> {
-    const release = await this.acquire();
-    try {
-      return await work();
-    } finally {
-      release();
-    }
-  }
 }
