@@ -11,6 +11,7 @@ const statusOf: Record<DomainErrorCode, number> = {
   overloaded: HttpStatus.TOO_MANY_REQUESTS,
   unavailable: HttpStatus.SERVICE_UNAVAILABLE,
   unauthorized: HttpStatus.UNAUTHORIZED,
+  forbidden: HttpStatus.FORBIDDEN,
 };
 
 // Every error leaves as {"error": code, "message": one line}. Body-parser errors (too large,
@@ -52,6 +53,8 @@ function codeFor(status: number): string {
       return 'bad_request';
     case 401:
       return 'unauthorized';
+    case 403:
+      return 'forbidden';
     case 404:
       return 'not_found';
     case 409:

@@ -7,7 +7,8 @@ export type DomainErrorCode =
   | 'conflict'
   | 'overloaded'
   | 'unavailable'
-  | 'unauthorized';
+  | 'unauthorized'
+  | 'forbidden';
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';

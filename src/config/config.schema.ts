@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { authConfig } from './auth-config.schema.js';
 
 // One validated configuration object. Keys are camelCase in the YAML file; environment
 // variables (see load-config.ts) override the file.
@@ -38,7 +39,7 @@ export const configSchema = z.object({
   databaseUrl: z.string().optional(),
   dataDir: z.string().optional(),
   redisUrl: z.string().optional(),
-  apiTokens: z.array(z.string().min(16)).default([]),
+  auth: authConfig.prefault({}),
   ingest: z
     .object({
       clusterLabel: z.string().min(1).default('cluster'),

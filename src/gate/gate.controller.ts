@@ -4,6 +4,7 @@ import { notFound } from '../common/domain-error.js';
 import { AnalysisEngine } from '../evaluation/analysis-engine.js';
 import { RolloutsService } from '../rollouts/rollouts.service.js';
 import { toHealthView, type RolloutHealthView } from './rollout-health.view.js';
+import { Scope } from '../auth/scope.decorator.js';
 
 // Deploy tooling asks "may the next wave go?". /health always answers 200 with the verdict;
 // /gate answers 200 only for proceed and 409 for hold or rollback, so `curl --fail`, Flagger
@@ -16,11 +17,13 @@ export class GateController {
   ) {}
 
   @Get(':id/health')
+  @Scope('read')
   health(@Param('id') id: string): RolloutHealthView {
     return this.evaluate(id);
   }
 
   @Get(':id/gate')
+  @Scope('read')
   gate(@Param('id') id: string, @Res({ passthrough: true }) res: Response): RolloutHealthView {
     const view = this.evaluate(id);
     res.status(view.verdict === 'proceed' ? HttpStatus.OK : HttpStatus.CONFLICT);

@@ -8,6 +8,7 @@ import { IngestService } from './ingest.service.js';
 import { rejectionReason } from './rejection-reason.js';
 import { remoteWriteVersion } from './remote-write-protocol.js';
 import { readBody } from './request-body.js';
+import { Scope } from '../auth/scope.decorator.js';
 
 @Controller('api/v1')
 export class IngestController {
@@ -18,6 +19,7 @@ export class IngestController {
   ) {}
 
   @Post('write')
+  @Scope('metrics:write')
   @HttpCode(204)
   async write(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
     const request = this.track(res);
@@ -34,6 +36,7 @@ export class IngestController {
   }
 
   @Post('import/prometheus')
+  @Scope('metrics:write')
   @HttpCode(204)
   async importText(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Query('cluster') cluster: unknown): Promise<void> {
     const request = this.track(res);

@@ -18,6 +18,7 @@ export function rejectionReason(error: unknown): RejectionReason | undefined {
     case 'not_found':
     case 'conflict':
     case 'unauthorized':
+    case 'forbidden':
       return 'malformed';
   }
 }
