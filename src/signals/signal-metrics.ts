@@ -34,6 +34,25 @@ export class SignalMetrics {
         reported = total;
       },
     });
+    let reportedClusters = 0;
+    const evictedClusters = new Counter({
+      name: 'wavewatch_signal_clusters_evicted_total',
+      help: 'Clusters forgotten after sending nothing for the signal window.',
+      registers: [registry],
+      collect() {
+        const total = store.stats().evictedClusters;
+        if (total > reportedClusters) evictedClusters.inc(total - reportedClusters);
+        reportedClusters = total;
+      },
+    });
+    new Gauge({
+      name: 'wavewatch_signal_window_bytes',
+      help: 'Bytes of the signal windows (accumulators and signal rings) over all clusters.',
+      registers: [registry],
+      collect() {
+        this.set(store.windowBytes());
+      },
+    });
     new Gauge({
       name: 'wavewatch_signal_watermark_timestamp_seconds',
       help: 'Newest sample time over all clusters (event time), 0 before any data.',
