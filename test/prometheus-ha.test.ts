@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { PROMETHEUS_BINARY, prometheusAvailable, startPrometheus, type RunningPrometheus } from '../bench/prometheus-process.js';
+import { poll } from './support/poll.js';
 import { startApp, type RunningApp } from './support/start-app.js';
 
 // An HA pair: two real Prometheus 2.42 processes scrape the same target and remote-write to
@@ -32,15 +33,6 @@ function prometheusConfig(replica: string, target: string, writeUrl: string): st
     '    queue_config: { batch_send_deadline: 1s, max_samples_per_send: 500, min_backoff: 100ms, max_backoff: 1s }',
     '',
   ].join('\n');
-}
-
-async function poll<T>(what: string, seconds: number, probe: () => Promise<T | undefined>): Promise<T> {
-  for (let waited = 0; waited < seconds * 4; waited++) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out after ${seconds} s waiting for ${what}`);
 }
 
 async function metric(app: RunningApp, line: string): Promise<number> {
