@@ -12,9 +12,9 @@ export interface RunningWavewatch {
   stop(): Promise<void>;
 }
 
-export async function startWavewatch(env: Record<string, string> = {}): Promise<RunningWavewatch> {
+/** `main`: another build's src/main.js (e.g. to compare with the main branch) */
+export async function startWavewatch(env: Record<string, string> = {}, main = fileURLToPath(new URL('../src/main.js', import.meta.url))): Promise<RunningWavewatch> {
   const token = benchToken();
-  const main = fileURLToPath(new URL('../src/main.js', import.meta.url));
   const child = spawn(process.execPath, [main], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: '', REDIS_URL: '', WAVEWATCH_API_TOKENS: token, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,6 +5,7 @@ import { DomainError, type DomainErrorCode } from './domain-error.js';
 const statusOf: Record<DomainErrorCode, number> = {
   bad_request: HttpStatus.BAD_REQUEST,
   payload_too_large: HttpStatus.PAYLOAD_TOO_LARGE,
+  request_timeout: HttpStatus.REQUEST_TIMEOUT,
   unsupported_media_type: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
   not_found: HttpStatus.NOT_FOUND,
   conflict: HttpStatus.CONFLICT,

@@ -2,6 +2,7 @@
 export type DomainErrorCode =
   | 'bad_request'
   | 'payload_too_large'
+  | 'request_timeout'
   | 'unsupported_media_type'
   | 'not_found'
   | 'conflict'

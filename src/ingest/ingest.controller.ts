@@ -26,7 +26,10 @@ export class IngestController {
     await this.guard(res, async () => {
       const version = remoteWriteVersion(req.headers['content-type'], req.headers['content-encoding']);
       request.protocol = version;
-      const written = await this.ingest.admit(async () => this.ingest.remoteWrite(version, await readBody(req, this.config.ingest.maxBodyBytes)));
+      const written = await this.ingest.admit(async () => {
+        const body = await readBody(req, this.config.ingest.maxBodyBytes, this.config.ingest.bodyTimeoutSeconds);
+        return this.ingest.remoteWrite(version, body, Date.now());
+      });
       if (version === 'remote_write_v2') {
         res.setHeader('X-Prometheus-Remote-Write-Samples-Written', String(written.samplesWritten));
         res.setHeader('X-Prometheus-Remote-Write-Histograms-Written', String(written.histogramsWritten));
@@ -44,7 +47,7 @@ export class IngestController {
     await this.guard(res, async () => {
       if (cluster !== undefined && (typeof cluster !== 'string' || cluster === '')) throw badRequest('cluster must be one non-empty string');
       await this.ingest.admit(async () => {
-        const body = await readBody(req, this.config.ingest.maxBodyBytes);
+        const body = await readBody(req, this.config.ingest.maxBodyBytes, this.config.ingest.bodyTimeoutSeconds);
         this.ingest.importText(body, cluster, Date.now());
       });
     });
@@ -64,7 +67,8 @@ export class IngestController {
       const reason = rejectionReason(error);
       if (reason !== undefined) this.metrics.rejections.inc({ reason });
       // The unread rest of an oversized body is not worth keeping the connection for.
-      if (error instanceof DomainError && error.code === 'payload_too_large') res.setHeader('Connection', 'close');
+      // A body still trickling after the timeout is not worth waiting for either.
+      if (error instanceof DomainError && (error.code === 'payload_too_large' || error.code === 'request_timeout')) res.setHeader('Connection', 'close');
       throw error;
     }
   }
