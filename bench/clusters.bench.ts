@@ -54,7 +54,7 @@ export async function runClustersBench(maxClusters = 10_000, main?: string): Pro
     const rows: string[] = [];
     for (const [scrape, t] of [[0, t0], [1, t0 + 15_000], [2, t0 + 30_000]] as const) {
       const body = importBody(t, scrape);
-      const res = await fetch(`${app.url}/api/v1/import/prometheus`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body });
+      const res = await fetch(`${app.url}/api/v1/import/prometheus`, { method: 'POST', headers: { 'Content-Type': 'text/plain', Authorization: `Bearer ${app.token}` }, body });
       if (res.status !== 204) throw new Error(`import answered ${res.status}: ${await res.text()}`);
       await new Promise((r) => setTimeout(r, 2000));
       const after = await gauges(app.url);
