@@ -56,6 +56,23 @@ export class ClusterWindow {
     this.finalBefore = this.lo;
   }
 
+  /**
+   * Final values of steps [first, end) from outside (the database after a restart): the open
+   * ring starts at `end`, and the watermark sits at the end of the last restored step so later
+   * samples continue the window.
+   */
+  restore(first: number, end: number, fill: (put: (s: number, k: number, v: number) => void) => void): void {
+    const w = this.geometry.windowSteps;
+    const from = Math.max(first, end - w);
+    for (let s = 0; s < this.signalCount; s++) for (let k = from; k < end; k++) this.final[s * w + (k % w)] = Number.NaN;
+    fill((s, k, v) => {
+      if (k >= from && k < end) this.final[s * w + (k % w)] = v;
+    });
+    this.lo = Math.max(this.lo, end);
+    this.finalBefore = Math.max(this.finalBefore, end);
+    this.watermarkMs = Math.max(this.watermarkMs, end * this.geometry.stepMs - 1);
+  }
+
   /** makes room for components created after this window (new histogram buckets) */
   grow(): void {
     const n = this.defs.length;
