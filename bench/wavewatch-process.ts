@@ -7,6 +7,10 @@ import { fileURLToPath } from 'node:url';
 export interface RunningWavewatch {
   readonly url: string;
   stop(): Promise<void>;
+  /** ends it with this signal (SIGKILL: the restart tests) and waits for the exit */
+  kill(signal: NodeJS.Signals): Promise<void>;
+  /** the last 20,000 characters it wrote */
+  output(): string;
 }
 
 export async function startWavewatch(env: Record<string, string> = {}): Promise<RunningWavewatch> {
@@ -19,7 +23,7 @@ export async function startWavewatch(env: Record<string, string> = {}): Promise<
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer): void => {
-      output = (output + chunk.toString()).slice(-4000);
+      output = (output + chunk.toString()).slice(-20_000);
       const match = /wavewatch listening on (http:\/\/\S+?)"/.exec(output);
       if (match) resolve(match[1]!.replace('[::1]', '127.0.0.1'));
     };
@@ -27,11 +31,9 @@ export async function startWavewatch(env: Record<string, string> = {}): Promise<
     child.stderr.on('data', onData);
     child.once('exit', (code) => reject(new Error(`wavewatch exited (${code}): ${output}`)));
   });
-  return {
-    url,
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
+  const kill = async (signal: NodeJS.Signals): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    await exited;
   };
+  return { url, stop: () => kill('SIGTERM'), kill, output: () => output };
 }
