@@ -13,6 +13,10 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/scenarios/files ./scenarios/files
+# embedded PGlite (no DATABASE_URL) keeps alerts, events and signal history in this volume
+RUN mkdir -p /data/pglite && chown -R node:node /data
+ENV WAVEWATCH_DATA_DIR=/data/pglite
+VOLUME /data
 USER node
 EXPOSE 8080
 # HOST defaults to 0.0.0.0, so protected mode refuses to start without a token: set

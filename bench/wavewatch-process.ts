@@ -10,6 +10,10 @@ export interface RunningWavewatch {
   readonly url: string;
   readonly token: string;
   stop(): Promise<void>;
+  /** ends it with this signal (SIGKILL: the restart tests) and waits for the exit */
+  kill(signal: NodeJS.Signals): Promise<void>;
+  /** the last 20,000 characters it wrote */
+  output(): string;
 }
 
 /** `main`: another build's src/main.js (e.g. to compare with the main branch) */
@@ -23,7 +27,7 @@ export async function startWavewatch(env: Record<string, string> = {}, main = fi
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer): void => {
-      output = (output + chunk.toString()).slice(-4000);
+      output = (output + chunk.toString()).slice(-20_000);
       const match = /wavewatch listening on (http:\/\/\S+?)"/.exec(output);
       if (match) resolve(match[1]!.replace('[::1]', '127.0.0.1'));
     };
@@ -31,14 +35,11 @@ export async function startWavewatch(env: Record<string, string> = {}, main = fi
     child.stderr.on('data', onData);
     child.once('exit', (code) => reject(new Error(`wavewatch exited (${code}): ${output}`)));
   });
-  return {
-    url,
-    token,
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
+  const kill = async (signal: NodeJS.Signals): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    await exited;
   };
+  return { url, token, stop: () => kill('SIGTERM'), kill, output: () => output };
 }
 
 /** A fresh all-scope token for a bench's own wavewatch. */

@@ -34,6 +34,10 @@ export interface ReplayOptions {
   readonly onProgress?: (atMs: number) => void;
   /** API token (needs metrics:write, events:write and read) */
   readonly token?: string;
+  /** send only items after this event time (resume a replay cut at `untilMs`) */
+  readonly afterMs?: number;
+  /** stop before the first item after this event time */
+  readonly untilMs?: number;
 }
 
 function chunks(tick: ScrapeTick): RawSeries[][] {
@@ -65,6 +69,8 @@ export async function replay(scenario: Scenario, baseUrl: string, options: Repla
   };
 
   for (const item of simulate(scenario)) {
+    if (options.afterMs !== undefined && item.atMs <= options.afterMs) continue;
+    if (options.untilMs !== undefined && item.atMs > options.untilMs) break;
     switch (item.kind) {
       case 'scrape': {
         const pending = chunks(item);

@@ -13,6 +13,11 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  if (!config.databaseUrl && !config.dataDir) {
+    process.stderr.write(
+      JSON.stringify({ level: 'warn', message: 'storage is in memory (no DATABASE_URL, no WAVEWATCH_DATA_DIR): a restart loses alerts, deploy events and signal history' }) + '\n',
+    );
+  }
   const app = await createApp(config);
   await app.listen(config.port, config.host);
   const url = await app.getUrl();

@@ -27,7 +27,15 @@ const overload: Finding = {
   summary: 'API server of prod-x is overloaded',
   description: 'busy seats 700 of 600',
 };
-const result = (evaluatedAt: number, findings: Finding[]): AnalysisResult => ({ evaluatedAt, findings, rollouts: [], clusters: [] });
+const cluster = { cluster: 'prod-x', nodes: 500, capacitySeats: 600, busySeats: null, utilization: null, lastSampleMs: null, dns: null };
+/** an evaluation; `dark`: prod-x had no recent API-server point (unknown, not clear) */
+const result = (evaluatedAt: number, findings: Finding[], dark = false): AnalysisResult => ({
+  evaluatedAt,
+  findings,
+  rollouts: [],
+  clusters: [cluster],
+  unobserved: { controlPlane: dark ? ['prod-x'] : [], dns: [] },
+});
 
 async function start(config: AppConfig): Promise<{ app: INestApplication; url: string; alerts: AlertsService }> {
   const app = await createApp(config);
@@ -37,7 +45,7 @@ async function start(config: AppConfig): Promise<{ app: INestApplication; url: s
 const list = async (url: string): Promise<AlertView[]> => (await (await fetch(`${url}/api/v1/alerts?state=all`)).json()) as AlertView[];
 
 // Alert state lives in PostgreSQL: a restart keeps the firing alert (same id, no second
-// notification), and does not resolve it just because the in-memory windows are empty.
+// notification). It resolves only on evidence: steps at which its cluster is dark do not count.
 describe('alerts across a restart', () => {
   let db: TestDatabase;
   let config: AppConfig;
@@ -53,7 +61,7 @@ describe('alerts across a restart', () => {
     await db.drop();
   });
 
-  it('keeps a firing alert, holds it open while warming up, and resolves it later', async () => {
+  it('keeps a firing alert, holds it open while its cluster is dark, and resolves it on clear evidence', async () => {
     const first = await start(config);
     app = first.app;
     const fired = await first.alerts.apply(result(T0, [overload]));
@@ -70,13 +78,13 @@ describe('alerts across a restart', () => {
     const restored = await list(second.url);
     assert.deepEqual(restored.map((a) => [a.id, a.state]), [[before[0].id, 'firing']]);
 
-    for (let i = 1; i <= 8; i++) assert.deepEqual(await second.alerts.apply(result(T0 + i * STEP, []), true), []);
-    assert.equal((await list(second.url))[0]?.state, 'firing', 'not resolved while the windows refill');
+    for (let i = 1; i <= 8; i++) assert.deepEqual(await second.alerts.apply(result(T0 + i * STEP, [], true)), []);
+    assert.equal((await list(second.url))[0]?.state, 'firing', 'not resolved while its cluster is dark');
 
-    assert.deepEqual(await second.alerts.apply(result(T0 + 9 * STEP, [overload]), true), [], 'seen again: same alert, no new transition');
+    assert.deepEqual(await second.alerts.apply(result(T0 + 9 * STEP, [overload])), [], 'seen again: same alert, no new transition');
     const transitions: string[] = [];
-    for (let i = 10; i <= 13; i++) transitions.push(...(await second.alerts.apply(result(T0 + i * STEP, []), true)).map((t) => t.transition));
-    assert.deepEqual(transitions, ['resolved'], 'once seen by this process, it resolves by the usual rule');
+    for (let i = 10; i <= 13; i++) transitions.push(...(await second.alerts.apply(result(T0 + i * STEP, []))).map((t) => t.transition));
+    assert.deepEqual(transitions, ['resolved'], 'observed clear: it resolves by the usual rule');
     const after = await list(second.url);
     assert.equal(after.length, 1);
     assert.equal(after[0]?.id, before[0]?.id);

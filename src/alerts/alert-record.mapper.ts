@@ -17,15 +17,19 @@ const RUNBOOK_ANCHORS: Record<string, string> = {
   TelemetryLost: 'telemetrylost',
 };
 
+/** the fingerprint a finding's alert has (the gate matches stored alerts against findings with it) */
+export function findingFingerprint(f: Finding): string {
+  return alertFingerprint(f.alertName, f.rolloutId, f.alertName === 'NextWaveCapacityRisk' ? f.wave : (f.clusters[0] ?? null));
+}
+
 export function conditionFromFinding(f: Finding, links: AlertLinks): AlertCondition {
-  const scope = f.alertName === 'NextWaveCapacityRisk' ? f.wave : (f.clusters[0] ?? null);
   const labels: Record<string, string> = { alertname: f.alertName, severity: f.severity };
   if (f.rolloutId) labels.rollout = f.rolloutId;
   if (f.wave) labels.wave = f.wave;
   if (f.clusters.length === 1 && f.clusters[0]) labels.cluster = f.clusters[0];
   const base = links.runbookUrl ?? 'https://github.com/wavewatch/wavewatch/blob/main/docs/runbooks.md';
   return {
-    fingerprint: alertFingerprint(f.alertName, f.rolloutId, scope),
+    fingerprint: findingFingerprint(f),
     name: f.alertName,
     severity: f.severity,
     rolloutId: f.rolloutId,

@@ -7,6 +7,7 @@ import { NotificationOutbox } from '../notify/notification-outbox.js';
 import { TransactionRunner } from '../storage/transaction-runner.js';
 import { stepLifecycle, type AlertRecord, type LifecycleOptions } from './alert-lifecycle.js';
 import { conditionFromFinding, recordToView } from './alert-record.mapper.js';
+import { unobservedAlerts } from './unobserved-alerts.js';
 import type { AlertView } from './alert.types.js';
 import { AlertsRepository, type AlertQuery } from './alerts.repository.js';
 
@@ -17,8 +18,6 @@ import { AlertsRepository, type AlertQuery } from './alerts.repository.js';
 export class AlertsService implements OnModuleInit {
   private readonly logger = new Logger('alerts');
   private open = new Map<string, AlertRecord>();
-  /** open alerts loaded at start whose condition has not been seen by this process yet */
-  private restored = new Set<string>();
   private readonly options: LifecycleOptions;
   private readonly runbookUrl: string | undefined;
 
@@ -34,7 +33,6 @@ export class AlertsService implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     this.open = new Map((await this.repository.loadOpen()).map((r) => [r.fingerprint, r]));
-    this.restored = new Set(this.open.keys());
   }
 
   openAlerts(): AlertRecord[] {
@@ -42,14 +40,12 @@ export class AlertsService implements OnModuleInit {
   }
 
   /**
-   * Applies one evaluation; returns the transitions it caused. `warmingUp`: the signal
-   * windows are still refilling after a start, so alerts restored from before it must not
-   * resolve yet.
+   * Applies one evaluation; returns the transitions it caused. An alert about a cluster the
+   * evaluation could not see (no recent point) is held open: dark is not evidence of clear.
    */
-  async apply(result: AnalysisResult, warmingUp = false): Promise<{ record: AlertRecord; transition: 'firing' | 'resolved' }[]> {
+  async apply(result: AnalysisResult): Promise<{ record: AlertRecord; transition: 'firing' | 'resolved' }[]> {
     const conditions = result.findings.map((f) => conditionFromFinding(f, { runbookUrl: this.runbookUrl }));
-    for (const c of conditions) this.restored.delete(c.fingerprint);
-    const holdOpen = warmingUp ? this.restored : undefined;
+    const holdOpen = unobservedAlerts([...this.open.values()], result);
     const step = stepLifecycle([...this.open.values()], conditions, result.evaluatedAt, { ...this.options, holdOpen }, randomUUID);
     if (step.changed.length === 0) return [];
     await this.transactions.run(async (manager) => {

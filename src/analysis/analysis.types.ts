@@ -120,8 +120,21 @@ export interface ClusterStatus {
   readonly dns: DnsStatus | null;
 }
 
+/**
+ * Clusters whose conditions could not be judged at this evaluation (no recent point of the
+ * signals behind them): a dark cluster is unknown, not healthy, so its alerts must not clear.
+ */
+export interface Unobserved {
+  /** API-server signals (busy seats, rejections, error ratio) have no recent point */
+  readonly controlPlane: readonly string[];
+  /** CoreDNS ratios have no recent point */
+  readonly dns: readonly string[];
+}
+
 export interface AnalysisResult {
   readonly evaluatedAt: number;
+  /** absent: everything was observable (results built by hand in tests) */
+  readonly unobserved?: Unobserved;
   /** sorted by key */
   readonly findings: readonly Finding[];
   /** in input order */

@@ -1,7 +1,7 @@
 // One evaluation: per-cluster harm and DNS state, then per rollout the wave effects,
 // telemetry loss, next-wave prediction and verdict. Pure and event-time driven: the same
 // input gives the same output. The Analyzer keeps only a cache of pre-wave baselines.
-import type { AnalysisInput, AnalysisResult, ClusterStatus, Finding, RolloutHealth } from './analysis.types.js';
+import type { AnalysisInput, AnalysisResult, ClusterStatus, Finding, RolloutHealth, Unobserved } from './analysis.types.js';
 import { SIGNALS } from '../signals/signal.types.js';
 import { assessHarm, capacityOf, nodesOf, type HarmState } from './control-plane-harm.js';
 import { assessDns, type DnsAssessment } from './dns-masking.js';
@@ -9,6 +9,9 @@ import { dnsFindingsFor, overloadFinding } from './finding-builders.js';
 import { evaluateRollout, type RolloutOutcome } from './rollout-evaluation.js';
 import { rolloutScope } from './rollout-scope.js';
 import { BaselineCache, SignalView } from './signal-view.js';
+
+const CONTROL_PLANE_SIGNALS = [SIGNALS.apiBusySeats, SIGNALS.apiRejectedRate, SIGNALS.apiErrorRatio];
+const DNS_SIGNALS = [SIGNALS.dnsServfailRatio, SIGNALS.dnsMissFailureRatio, SIGNALS.dnsCacheHitRatio];
 
 export class Analyzer {
   private readonly baselines = new BaselineCache();
@@ -50,8 +53,14 @@ export class Analyzer {
 
     const rollouts: RolloutHealth[] = outcomes.map((o) => o.health);
     this.baselines.sweep();
-    return { evaluatedAt: nowMs, findings: dedupeByKey(findings), rollouts, clusters };
+    return { evaluatedAt: nowMs, findings: dedupeByKey(findings), rollouts, clusters, unobserved: unobserved(view, names) };
   }
+}
+
+/** clusters whose harm or DNS condition has no recent point to be judged on */
+function unobserved(view: SignalView, names: readonly string[]): Unobserved {
+  const dark = (cluster: string, signals: readonly string[]): boolean => signals.every((s) => !Number.isFinite(view.latest(cluster, s)));
+  return { controlPlane: names.filter((c) => dark(c, CONTROL_PLANE_SIGNALS)), dns: names.filter((c) => dark(c, DNS_SIGNALS)) };
 }
 
 /** a stateless evaluation (no baseline cache carried between calls) */

@@ -94,6 +94,29 @@ export function evaluateRollout(
     }
   }
 
+  // live only: a next-wave cluster that reported and went quiet leaves the prediction blind
+  if (scope.inProgress && wallClockMs !== undefined && scope.nextWave) {
+    for (const cluster of [...new Set(scope.nextWave.clusters)].sort()) {
+      if (scope.reached.has(cluster) || losses.has(cluster)) continue;
+      const loss = assessTelemetry(view, cluster, view.nowPointMs, config, wallClockMs);
+      if (loss?.cause !== 'silent') continue;
+      losses.set(cluster, loss);
+      findings.push(telemetryLostFinding(rolloutId, scope.nextWave.wave, loss));
+      reasons.push(
+        reason('hold', {
+          code: 'telemetry_lost',
+          severity: 'critical',
+          wave: scope.nextWave.wave,
+          cluster,
+          signal: null,
+          observed: round(loss.silentSeconds, 0),
+          baseline: config.telemetryLostAfterSeconds,
+          message: `telemetry of next-wave cluster ${cluster} lost (silent); failing closed`,
+        }),
+      );
+    }
+  }
+
   const dnsClusters = new Set<string>();
   const dnsStatus: DnsStatus[] = [];
   for (const w of scope.started) {

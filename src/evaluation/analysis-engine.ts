@@ -4,21 +4,22 @@ import type { AnalysisConfig } from '../analysis/analysis-config.js';
 import type { AnalysisResult } from '../analysis/analysis.types.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../config/config.tokens.js';
+import type { RolloutState } from '../rollouts/rollout.types.js';
 import { RolloutsService } from '../rollouts/rollouts.service.js';
 import type { SignalReader } from '../signals/signal.types.js';
 import { SIGNAL_READER } from '../signals/signals.tokens.js';
 import { analysisConfigFrom } from '../analysis/analysis-config.js';
+import { EvaluationClock } from './evaluation-clock.js';
 
-// The wall clock only counts for telemetry loss when ingestion is live: a replay of last
-// week must not find every cluster silent.
-const LIVE_WINDOW_MS = 5 * 60_000;
-
-// Runs the pure analysis over the live signal store and rollout state. "Now" is the ingest
-// watermark (event time); the loop evaluates step by step, the gate at the watermark.
+// Runs the pure analysis over the live signal store and rollout state. "Now" is event time;
+// the clock says whether the wall clock counts (live) or not (a replay of history).
 @Injectable()
 export class AnalysisEngine {
   private readonly analyzer = new Analyzer();
+  /** for rollouts outside the loop's evaluation (announced after the newest step, or ended): its own baseline cache */
+  private readonly sideAnalyzer = new Analyzer();
   readonly config: AnalysisConfig;
+  readonly clock: EvaluationClock;
 
   constructor(
     @Inject(SIGNAL_READER) private readonly reader: SignalReader,
@@ -26,6 +27,7 @@ export class AnalysisEngine {
     @Inject(APP_CONFIG) appConfig: AppConfig,
   ) {
     this.config = analysisConfigFrom(appConfig);
+    this.clock = new EvaluationClock(reader.stepMs, this.config.telemetryLostAfterSeconds * 1000);
   }
 
   get stepMs(): number {
@@ -36,26 +38,36 @@ export class AnalysisEngine {
     return this.reader.watermarkMs();
   }
 
+  /** newest sample time of a cluster, if it reported */
+  lastSampleMs(cluster: string): number | undefined {
+    return this.reader.cluster(cluster)?.lastSampleMs;
+  }
+
   /**
-   * One evaluation at nowMs. The step loop passes only rollouts that had started by then, as
-   * live ingestion would have known them; the gate (`includeUpcoming`) also passes a rollout
-   * announced a moment after the newest sample, so "may the first wave go?" is answered.
+   * One evaluation at nowMs of the hot set: rollouts started by then that can still be blamed
+   * (in progress, or ended within the grace period), as live ingestion would have known them.
    */
-  evaluate(nowMs: number, includeUpcoming = false): AnalysisResult {
-    const wall = Date.now();
-    const live = Math.abs(wall - nowMs) <= LIVE_WINDOW_MS;
-    return this.analyzer.evaluate({
+  evaluate(nowMs: number): AnalysisResult {
+    return this.run(this.analyzer, nowMs, this.rollouts.all().filter((r) => r.startedAtMs <= nowMs && this.hot(r, nowMs)));
+  }
+
+  /** one rollout on its own (the gate asks about one the step's evaluation did not include) */
+  evaluateOne(nowMs: number, rollout: RolloutState): AnalysisResult {
+    return this.run(this.sideAnalyzer, nowMs, [rollout]);
+  }
+
+  private run(analyzer: Analyzer, nowMs: number, rollouts: RolloutState[]): AnalysisResult {
+    return analyzer.evaluate({
       reader: this.reader,
-      rollouts: includeUpcoming ? this.rollouts.all() : this.rollouts.all().filter((r) => r.startedAtMs <= nowMs),
+      rollouts,
       config: this.config,
       nowMs,
-      wallClockMs: live ? wall : undefined,
+      wallClockMs: this.clock.isLive() ? Date.now() : undefined,
     });
   }
 
-  /** An evaluation at the watermark for the gate, with every known rollout. */
-  current(): AnalysisResult | null {
-    const watermark = this.reader.watermarkMs();
-    return watermark === undefined ? null : this.evaluate(watermark, true);
+  /** ended rollouts leave the hot set once they can no longer be blamed */
+  private hot(r: RolloutState, nowMs: number): boolean {
+    return r.status === 'in_progress' || r.endedAtMs === null || r.endedAtMs > nowMs || nowMs - r.endedAtMs <= this.config.rolloutGraceSeconds * 1000;
   }
 }

@@ -1,24 +1,32 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { AnalysisResult } from '../analysis/analysis.types.js';
 import { AlertsService } from '../alerts/alerts.service.js';
+import { SignalHistory } from '../signals/history/signal-history.js';
+import { SignalStore } from '../signals/signal-store.js';
 import { AnalysisEngine } from './analysis-engine.js';
 import { DerivedMetrics } from './derived-metrics.js';
 
-const TICK_MS = 250;
+/** a burst of writes (one scrape in several requests) settles this long before the step is evaluated */
+const SETTLE_MS = 10;
+/** the wall clock moves a live evaluation on when no data arrives (a stalled feed) */
+const WALL_TICK_MS = 1000;
 /** beyond this many steps behind, intermediate steps are skipped (logged) */
 const MAX_CATCH_UP_STEPS = 2880;
 
-// Evaluates every signal step once, in event-time order, as the ingest watermark passes it:
-// a replay of history walks the same steps as live ingestion did, so it raises the same
-// alerts at the same event times.
+// Evaluates every signal step once, in event-time order, as soon as a write moves the ingest
+// watermark into a new step: a replay of history walks the same steps as live ingestion did,
+// so it raises the same alerts at the same event times. Final signal points are written to
+// the database before the steps that read them are evaluated, so stored alert state never
+// rests on points a restart would not have.
 @Injectable()
 export class EvaluationLoop implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('evaluation');
   private timer: NodeJS.Timeout | null = null;
+  private settle: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
   private lastStepMs: number | undefined;
-  /** first step evaluated since this process started (event time) */
-  private firstStepMs: number | undefined;
   private lastResult: AnalysisResult | null = null;
   private failures = 0;
 
@@ -26,17 +34,35 @@ export class EvaluationLoop implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly engine: AnalysisEngine,
     private readonly alerts: AlertsService,
     private readonly metrics: DerivedMetrics,
+    private readonly store: SignalStore,
+    private readonly history: SignalHistory,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.runOnce(), TICK_MS);
+    const restored = this.history.restored();
+    if (restored) {
+      this.engine.clock.restore(restored.live ? 'live' : 'replay', restored.writtenAtMs);
+      // re-evaluate the newest restored step, then continue step by step as data comes back
+      const step = this.engine.stepMs;
+      this.lastStepMs = Math.floor((restored.watermarkMs - 1) / step) * step - step;
+    }
+    this.store.onAppend((watermarkMs) => {
+      this.engine.clock.received(watermarkMs, Date.now());
+      this.schedule();
+    });
+    this.timer = setInterval(() => this.schedule(), WALL_TICK_MS);
     this.timer.unref();
+    this.schedule();
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.settle) clearTimeout(this.settle);
     this.timer = null;
+    this.settle = null;
     await this.running;
+    await this.history.flush().catch((error: unknown) => this.logger.error(`final signal points not written: ${String(error)}`));
   }
 
   /** event time of the newest evaluated step */
@@ -48,14 +74,25 @@ export class EvaluationLoop implements OnApplicationBootstrap, OnModuleDestroy {
     return this.lastResult;
   }
 
-  /** Evaluates every step up to the current watermark; resolves when done. */
+  /** Evaluates every step up to the current target; resolves when done. */
   async catchUp(): Promise<void> {
     while (this.running) await this.running;
     await this.runOnce();
   }
 
+  private schedule(): void {
+    if (this.settle || this.stopped) return;
+    this.settle = setTimeout(() => {
+      this.settle = null;
+      void this.runOnce();
+    }, SETTLE_MS);
+  }
+
   private runOnce(): Promise<void> {
-    if (this.running) return this.running;
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
     this.running = this.evaluatePending()
       .catch((error: unknown) => {
         // Logged once per streak, not once per tick.
@@ -63,27 +100,28 @@ export class EvaluationLoop implements OnApplicationBootstrap, OnModuleDestroy {
       })
       .finally(() => {
         this.running = null;
+        if (this.again) {
+          this.again = false;
+          this.schedule();
+        }
       });
     return this.running;
   }
 
   private async evaluatePending(): Promise<void> {
-    const watermark = this.engine.watermarkMs();
-    if (watermark === undefined) return;
+    const target = this.engine.clock.targetStep(this.engine.watermarkMs(), Date.now());
+    if (target === undefined) return;
     const step = this.engine.stepMs;
-    const target = Math.floor(watermark / step) * step;
     let next = this.lastStepMs === undefined ? target : this.lastStepMs + step;
     if ((target - next) / step > MAX_CATCH_UP_STEPS) {
       this.logger.warn(`evaluation is ${Math.round((target - next) / step)} steps behind; skipping to ${new Date(target).toISOString()}`);
       next = target;
     }
+    if (next > target) return;
+    await this.history.flush();
     for (; next <= target; next += step) {
       const result = this.engine.evaluate(next);
-      this.firstStepMs ??= next;
-      // Signal windows live in memory: after a start they hold too little history to say that
-      // an alert raised before the restart has cleared (its pre-wave baseline is gone).
-      const warmingUp = next - this.firstStepMs < this.engine.config.baselineSeconds * 1000;
-      await this.alerts.apply(result, warmingUp);
+      await this.alerts.apply(result);
       this.lastStepMs = next;
       this.lastResult = result;
       this.metrics.update(result, this.alerts.openAlerts());

@@ -6,11 +6,12 @@ import { AnalysisEngine } from './analysis-engine.js';
 import { DerivedMetrics } from './derived-metrics.js';
 import { EvaluationController } from './evaluation.controller.js';
 import { EvaluationLoop } from './evaluation-loop.js';
+import { RolloutHealthService } from './rollout-health.service.js';
 
 @Module({
   imports: [SignalsModule, RolloutsModule, AlertsModule],
   controllers: [EvaluationController],
-  providers: [AnalysisEngine, DerivedMetrics, EvaluationLoop],
-  exports: [AnalysisEngine, EvaluationLoop],
+  providers: [AnalysisEngine, DerivedMetrics, EvaluationLoop, RolloutHealthService],
+  exports: [AnalysisEngine, EvaluationLoop, RolloutHealthService],
 })
 export class EvaluationModule {}

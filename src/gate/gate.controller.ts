@@ -2,6 +2,7 @@ import { Controller, Get, HttpStatus, Param, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { notFound } from '../common/domain-error.js';
 import { AnalysisEngine } from '../evaluation/analysis-engine.js';
+import { RolloutHealthService } from '../evaluation/rollout-health.service.js';
 import { RolloutsService } from '../rollouts/rollouts.service.js';
 import { toHealthView, type RolloutHealthView } from './rollout-health.view.js';
 import { Scope } from '../auth/scope.decorator.js';
@@ -14,6 +15,7 @@ export class GateController {
   constructor(
     private readonly engine: AnalysisEngine,
     private readonly rollouts: RolloutsService,
+    private readonly healthOf: RolloutHealthService,
   ) {}
 
   @Get(':id/health')
@@ -33,11 +35,10 @@ export class GateController {
   private evaluate(id: string): RolloutHealthView {
     const rollout = this.rollouts.get(id);
     if (!rollout) throw notFound(`rollout "${id}" is unknown`);
-    const result = this.engine.current();
-    const health = result?.rollouts.find((r) => r.rolloutId === id);
-    if (health) return toHealthView(health);
-    // No telemetry at all yet (or the rollout started after the newest sample): fail closed.
-    const evaluatedAt = result?.evaluatedAt ?? this.engine.watermarkMs() ?? rollout.updatedAtMs;
+    const answer = this.healthOf.of(rollout);
+    if (answer) return toHealthView(answer.health, answer.dataAsOfMs);
+    // Nothing evaluated yet: fail closed.
+    const evaluatedAt = this.engine.watermarkMs() ?? rollout.updatedAtMs;
     return {
       rolloutId: id,
       verdict: 'hold',
@@ -56,6 +57,7 @@ export class GateController {
       ],
       nextWave: null,
       dns: [],
+      dataAsOf: null,
     };
   }
 }

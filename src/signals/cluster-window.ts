@@ -63,6 +63,34 @@ export class ClusterWindow {
     this.finalBefore = this.lo;
   }
 
+  /**
+   * Final values of steps [first, end) from outside (the database after a restart): the open
+   * ring starts at `end`, and the watermark sits at the end of the last restored step so later
+   * samples continue the window. Values are staged per signal and stored in step order, since
+   * a ring grows by the steps written to it.
+   */
+  restore(first: number, end: number, fill: (put: (s: number, k: number, v: number) => void) => void): void {
+    const from = Math.max(first, end - this.geometry.windowSteps);
+    if (end <= from) return;
+    const n = end - from;
+    const staged: (Float64Array | undefined)[] = [];
+    fill((s, k, v) => {
+      if (k < from || k >= end || s < 0 || s >= this.signalCount) return;
+      let values = staged[s];
+      if (values === undefined) {
+        values = new Float64Array(n).fill(Number.NaN);
+        staged[s] = values;
+      }
+      values[k - from] = v;
+    });
+    staged.forEach((values, s) => {
+      if (values) for (let i = 0; i < n; i++) this.store(s, from + i, values[i]!);
+    });
+    this.lo = Math.max(this.lo, end);
+    this.finalBefore = Math.max(this.finalBefore, end);
+    this.watermarkMs = Math.max(this.watermarkMs, end * this.geometry.stepMs - 1);
+  }
+
   /** bytes of typed arrays this window holds (for the memory bench and the stats) */
   bytes(): number {
     let n = 0;

@@ -25,6 +25,13 @@ export interface SignalStoreOptions {
   readonly defaults: ClusterDefaults;
 }
 
+/** One finished step of one cluster: signal name → value (missing or NaN = no point). */
+export interface FinalPoint {
+  /** start of the step, ms (aligned on stepMs) */
+  readonly stepMs: number;
+  readonly values: Readonly<Record<SignalName, number>>;
+}
+
 export interface SignalStoreStats {
   readonly activeSeries: number;
   readonly clusters: number;
@@ -72,6 +79,7 @@ export class SignalStore implements SeriesSink, SignalReader {
   // LabelSetCache): its id is remembered, skipping label checks and hashing; the generation
   // catches a series evicted since. Weak, so the decoder's bounded cache bounds this too.
   private readonly idOfLabels = new WeakMap<readonly LabelPair[], { readonly id: number; readonly generation: number }>();
+  private readonly appendListeners: ((watermarkMs: number) => void)[] = [];
 
   constructor(private readonly options: SignalStoreOptions) {
     this.stepMs = options.stepMs;
@@ -112,7 +120,36 @@ export class SignalStore implements SeriesSink, SignalReader {
     this.dirty.length = 0;
     this.samplesSinceSweep += result.accepted;
     if (this.watermark >= this.nextSweepMs && this.samplesSinceSweep >= this.series.size) this.sweep();
+    if (result.accepted > 0) for (const listener of this.appendListeners) listener(this.watermark);
     return result;
+  }
+
+  /** called after every append that accepted samples (the evaluation starts on it instead of polling) */
+  onAppend(listener: (watermarkMs: number) => void): void {
+    this.appendListeners.push(listener);
+  }
+
+  /**
+   * Puts final points back into a cluster's window, oldest first, before any sample of that
+   * cluster arrives (at start, from the database; or from a source that computes final points
+   * itself). Steps up to the last one given become final; later samples continue after it.
+   */
+  restoreFinalPoints(cluster: string, points: readonly FinalPoint[]): void {
+    if (points.length === 0) return;
+    const w = this.windows[this.clusterOf(cluster)]!;
+    const firstStep = Math.floor(points[0]!.stepMs / this.stepMs);
+    const lastStep = Math.floor(points[points.length - 1]!.stepMs / this.stepMs);
+    if (w.watermarkMs > -Infinity && firstStep < w.finalBefore) throw new RangeError(`points of ${cluster} overlap its final steps`);
+    w.restore(firstStep, lastStep + 1, (put) => {
+      for (const p of points) {
+        const k = Math.floor(p.stepMs / this.stepMs);
+        for (const [name, v] of Object.entries(p.values)) {
+          const s = this.plan.signalIndex.get(name);
+          if (s !== undefined) put(s, k, v);
+        }
+      }
+    });
+    if (w.watermarkMs > this.watermark) this.watermark = w.watermarkMs;
   }
 
   watermarkMs(): number | undefined {

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.tokens.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { ClustersController } from './clusters.controller.js';
+import { SignalHistory } from './history/signal-history.js';
 import { SignalMetrics } from './signal-metrics.js';
 import { SignalStore } from './signal-store.js';
 import { signalStoreOptions } from './signal-store.options.js';
@@ -15,8 +16,9 @@ import { SERIES_SINK, SIGNAL_READER } from './signals.tokens.js';
     { provide: SERIES_SINK, useExisting: SignalStore },
     { provide: SIGNAL_READER, useExisting: SignalStore },
     SignalMetrics,
+    SignalHistory,
   ],
   controllers: [ClustersController],
-  exports: [SERIES_SINK, SIGNAL_READER],
+  exports: [SERIES_SINK, SIGNAL_READER, SignalStore, SignalHistory],
 })
 export class SignalsModule {}

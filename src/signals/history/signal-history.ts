@@ -1,0 +1,157 @@
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { AppConfig } from '../../config/config.schema.js';
+import { APP_CONFIG } from '../../config/config.tokens.js';
+import { SignalStore, type FinalPoint } from '../signal-store.js';
+
+/** what the database held at start */
+export interface RestoredHistory {
+  readonly clusters: number;
+  readonly points: number;
+  /** end of the newest restored step, ms */
+  readonly watermarkMs: number;
+  /** the newest point was written as it happened (live), not while replaying history */
+  readonly live: boolean;
+  /** wall time the newest point was written, ms */
+  readonly writtenAtMs: number;
+}
+
+interface PointRow {
+  cluster: string;
+  ms: number | string;
+  signal_values: Record<string, number>;
+  written_ms: number | string;
+}
+
+const ROWS_PER_INSERT = 2000;
+const ROWS_PER_READ = 5000;
+/** written within this of its event time: the point was live */
+export const LIVE_LAG_MS = 5 * 60_000;
+
+// Final signal points survive a restart: the evaluation loop writes every newly finished step
+// (one row per cluster and step, all signals in it) before it evaluates, and the window is
+// loaded back into the signal store at start. Raw samples are never stored.
+@Injectable()
+export class SignalHistory implements OnModuleInit {
+  private readonly logger = new Logger('signal-history');
+  /** per cluster: steps before this are in the database */
+  private readonly persistedBefore = new Map<string, number>();
+  private readonly windowMs: number;
+  private restoredHistory: RestoredHistory | null = null;
+  private nextPruneMs = -Infinity;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly store: SignalStore,
+    private readonly db: DataSource,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.windowMs = config.signals.windowSeconds * 1000;
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.restoredHistory = await this.load();
+    const r = this.restoredHistory;
+    if (r) this.logger.log(`restored ${r.points} signal steps of ${r.clusters} clusters up to ${new Date(r.watermarkMs).toISOString()} (${r.live ? 'live' : 'replayed history'})`);
+  }
+
+  restored(): RestoredHistory | null {
+    return this.restoredHistory;
+  }
+
+  /** writes the steps that became final since the last call; calls run one after another */
+  flush(): Promise<void> {
+    this.writing = this.writing.catch(() => undefined).then(() => this.write());
+    return this.writing;
+  }
+
+  private async write(): Promise<void> {
+    const stepMs = this.store.stepMs;
+    const rows: { cluster: string; step_at: string; signal_values: Record<string, number> }[] = [];
+    const done = new Map<string, number>();
+    for (const info of this.store.clusters()) {
+      const end = Math.floor((info.completeBeforeMs ?? 0) / stepMs);
+      const from = Math.max(this.persistedBefore.get(info.name) ?? -Infinity, end - Math.ceil(this.windowMs / stepMs));
+      if (!(end > from)) continue;
+      const columns = info.signals.map((s) => [s, this.store.values(info.name, s, from * stepMs, (end - 1) * stepMs)] as const);
+      for (let i = 0; i < end - from; i++) {
+        const values: Record<string, number> = {};
+        let any = false;
+        for (const [s, v] of columns) {
+          const x = v[i]!;
+          if (Number.isFinite(x)) {
+            values[s] = x;
+            any = true;
+          }
+        }
+        if (any) rows.push({ cluster: info.name, step_at: new Date((from + i) * stepMs).toISOString(), signal_values: values });
+      }
+      done.set(info.name, end);
+    }
+    for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+      await this.db.query(
+        `INSERT INTO "signal_points" ("cluster", "step_at", "signal_values")
+         SELECT r.cluster, r.step_at, r.signal_values FROM jsonb_to_recordset($1::jsonb) AS r(cluster text, step_at timestamptz, signal_values jsonb)
+         ON CONFLICT ("cluster", "step_at") DO UPDATE SET "signal_values" = EXCLUDED."signal_values", "written_at" = now()`,
+        [JSON.stringify(rows.slice(i, i + ROWS_PER_INSERT))],
+      );
+    }
+    for (const [cluster, end] of done) this.persistedBefore.set(cluster, end);
+    await this.prune();
+  }
+
+  /** drops points older than the window behind the newest sample, about once a minute of event time */
+  private async prune(): Promise<void> {
+    const watermark = this.store.watermarkMs();
+    if (watermark === undefined || watermark < this.nextPruneMs) return;
+    this.nextPruneMs = watermark + 60_000;
+    await this.db.query(`DELETE FROM "signal_points" WHERE "step_at" < $1`, [new Date(watermark - this.windowMs).toISOString()]);
+  }
+
+  private async load(): Promise<RestoredHistory | null> {
+    const newest = await this.db.query<{ newest: Date | string | null }[]>(`SELECT max("step_at") AS "newest" FROM "signal_points"`);
+    const newestAt = newest[0]?.newest;
+    if (newestAt === null || newestAt === undefined) return null;
+    const cutoff = new Date(new Date(newestAt).getTime() - this.windowMs).toISOString();
+    const stepMs = this.store.stepMs;
+    let after: { cluster: string; at: string } = { cluster: '', at: cutoff };
+    let current: string | null = null;
+    let points: FinalPoint[] = [];
+    let clusters = 0;
+    let total = 0;
+    let newestRow: PointRow | null = null;
+    const restore = (): void => {
+      if (current === null || points.length === 0) return;
+      this.store.restoreFinalPoints(current, points);
+      this.persistedBefore.set(current, Math.floor(points[points.length - 1]!.stepMs / stepMs) + 1);
+      clusters++;
+    };
+    for (;;) {
+      const rows = await this.db.query<PointRow[]>(
+        `SELECT "cluster", (extract(epoch from "step_at") * 1000)::float8 AS "ms", "signal_values", (extract(epoch from "written_at") * 1000)::float8 AS "written_ms"
+         FROM "signal_points" WHERE "step_at" >= $1 AND ("cluster", "step_at") > ($2, $3::timestamptz)
+         ORDER BY "cluster", "step_at" LIMIT ${ROWS_PER_READ}`,
+        [cutoff, after.cluster, after.at],
+      );
+      for (const row of rows) {
+        if (row.cluster !== current) {
+          restore();
+          current = row.cluster;
+          points = [];
+        }
+        const ms = Number(row.ms);
+        points.push({ stepMs: ms, values: row.signal_values });
+        if (!newestRow || ms > Number(newestRow.ms)) newestRow = row;
+        total++;
+      }
+      if (rows.length < ROWS_PER_READ) break;
+      const last = rows[rows.length - 1]!;
+      after = { cluster: last.cluster, at: new Date(Number(last.ms)).toISOString() };
+    }
+    restore();
+    if (!newestRow) return null;
+    const newestMs = Number(newestRow.ms);
+    const writtenAtMs = Number(newestRow.written_ms);
+    return { clusters, points: total, watermarkMs: newestMs + stepMs, live: writtenAtMs - newestMs <= LIVE_LAG_MS, writtenAtMs };
+  }
+}
