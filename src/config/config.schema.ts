@@ -66,6 +66,8 @@ export const configSchema = z.object({
       maxFieldLength: z.number().int().positive().default(256),
       maxBodyBytes: z.number().int().positive().default(5 * 1024 * 1024),
       maxWavesPerPlan: z.number().int().positive().default(1000),
+      // distinct clusters one wave of one rollout may hold (plan plus every event naming it)
+      maxClustersPerWave: z.number().int().positive().default(10_000),
     })
     .prefault({}),
   ops: z
