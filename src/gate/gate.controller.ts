@@ -1,4 +1,4 @@
-import { Controller, Get, HttpStatus, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Scope } from '../auth/scope.decorator.js';
 import { notFound } from '../common/domain-error.js';
@@ -22,20 +22,35 @@ export class GateController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  // Nest keeps one route per handler, hence a GET and a POST handler for each path.
   @Get(':id/health')
-  @Post(':id/health')
   @Scope('read')
-  async health(@Param('id') id: string, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<RolloutHealthView> {
+  health(@Param('id') id: string): RolloutHealthView {
+    return this.verdictOf(id);
+  }
+
+  @Post(':id/health')
+  @HttpCode(200)
+  @Scope('read')
+  async healthPost(@Param('id') id: string, @Req() req: Request): Promise<RolloutHealthView> {
     await this.ignoreBody(req);
-    res.status(HttpStatus.OK);
     return this.verdictOf(id);
   }
 
   @Get(':id/gate')
+  @Scope('read')
+  gate(@Param('id') id: string, @Query('wait') wait: unknown, @Res({ passthrough: true }) res: Response): RolloutHealthView {
+    return this.answerGate(id, wait, res);
+  }
+
   @Post(':id/gate')
   @Scope('read')
-  async gate(@Param('id') id: string, @Query('wait') wait: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<RolloutHealthView> {
+  async gatePost(@Param('id') id: string, @Query('wait') wait: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<RolloutHealthView> {
     await this.ignoreBody(req);
+    return this.answerGate(id, wait, res);
+  }
+
+  private answerGate(id: string, wait: unknown, res: Response): RolloutHealthView {
     const view = this.verdictOf(id);
     const answer = gateStatus(view.verdict, isWait(wait), this.config.signals.stepSeconds);
     if (answer.retryAfterSeconds !== null) res.setHeader('Retry-After', String(answer.retryAfterSeconds));
@@ -51,7 +66,7 @@ export class GateController {
   }
 
   private async ignoreBody(req: Request): Promise<void> {
-    if (req.method === 'POST') await readRawBody(req, this.config.integrations.maxBodyBytes);
+    await readRawBody(req, this.config.integrations.maxBodyBytes);
   }
 
   private evaluate(id: string): RolloutHealthView {

@@ -5,10 +5,15 @@ import type { ClusterStatus, DeployEvent, RolloutState, RolloutStatus, WavePlan,
 // RolloutFold applies one event in O(clusters of that event) so that a rollout reported one
 // cluster at a time costs linear work; deriveRolloutState sorts and folds.
 
+// Snapshots share each wave's cluster list (append-only) and status record (updated in
+// place) instead of copying them, so a snapshot costs O(waves) and a rollout reported one
+// cluster per request stays linear; consumers treat a state as read-only and take the next.
 interface MutableWave {
   wave: string;
   /** insertion-ordered: plan clusters first, then clusters named by events */
   clusters: Map<string, ClusterStatus>;
+  clusterList: string[];
+  statusRecord: Record<string, ClusterStatus>;
   completedCount: number;
   status: WaveStatus;
   startedAtMs: number | null;
@@ -135,7 +140,7 @@ export class RolloutFold {
   private waveOf(name: string): MutableWave {
     let w = this.waves.get(name);
     if (!w) {
-      w = { wave: name, clusters: new Map(), completedCount: 0, status: 'planned', startedAtMs: null, completedAtMs: null, frozen: null };
+      w = { wave: name, clusters: new Map(), clusterList: [], statusRecord: {}, completedCount: 0, status: 'planned', startedAtMs: null, completedAtMs: null, frozen: null };
       this.waves.set(name, w);
     }
     return w;
@@ -164,6 +169,11 @@ export class RolloutFold {
     if (from === 'completed') w.completedCount--;
     if (to === 'completed') w.completedCount++;
     w.clusters.set(cluster, to);
+    if (from === undefined) {
+      w.clusterList.push(cluster);
+      // defineProperty: a cluster named "__proto__" must stay a plain key
+      Object.defineProperty(w.statusRecord, cluster, { value: to, enumerable: true, writable: true, configurable: true });
+    } else w.statusRecord[cluster] = to;
     w.frozen = null;
   }
 
@@ -185,11 +195,11 @@ export class RolloutFold {
 function freeze(w: MutableWave): WaveState {
   w.frozen ??= {
     wave: w.wave,
-    clusters: [...w.clusters.keys()],
+    clusters: w.clusterList,
     status: w.status,
     startedAtMs: w.startedAtMs,
     completedAtMs: w.completedAtMs,
-    clusterStatus: Object.fromEntries(w.clusters),
+    clusterStatus: w.statusRecord,
   };
   return w.frozen;
 }

@@ -60,9 +60,9 @@ export interface ShellResult {
 }
 
 /** Runs a shipped shell recipe (real curl) with the given environment. */
-export function runShell(script: string, env: Record<string, string>): Promise<ShellResult> {
+export function runShell(script: string, env: Record<string, string>, shell: 'sh' | 'bash' = 'sh'): Promise<ShellResult> {
   return new Promise((resolve) => {
-    execFile('sh', ['-c', script], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
+    execFile(shell, ['-c', script], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
       resolve({ code, stdout, stderr });
     });

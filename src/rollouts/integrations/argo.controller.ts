@@ -17,6 +17,12 @@ export class ArgoController {
   ) {}
 
   @Get()
+  @HttpCode(202)
+  @Scope('events:write')
+  notifyGet(@Req() req: Request): Promise<IntegrationAnswer> {
+    return this.notify(req);
+  }
+
   @Post()
   @HttpCode(202)
   @Scope('events:write')
