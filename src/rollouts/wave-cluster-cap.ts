@@ -24,7 +24,7 @@ export function checkWaveCaps(parsed: readonly ParsedDeployEvent[], stateOf: (ro
   };
   const add = (path: string, rolloutId: string, wave: string, clusters: readonly string[]): void => {
     const count = countFor(rolloutId, wave);
-    for (const c of clusters) if (count.known?.clusterStatus?.[c] === undefined) count.added.add(c);
+    for (const c of clusters) if (!count.known?.clusterStatus || !Object.hasOwn(count.known.clusterStatus, c)) count.added.add(c);
     const total = (count.known?.clusters.length ?? 0) + count.added.size;
     if (total > max) {
       throw badRequest(`${path ? `${path}.` : ''}clusters: wave "${wave}" of rollout "${rolloutId}" would hold ${total} clusters, more than events.maxClustersPerWave=${max}`);
