@@ -15,6 +15,9 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/scenarios/files ./scenarios/files
 USER node
 EXPOSE 8080
+# HOST defaults to 0.0.0.0, so protected mode refuses to start without a token: set
+# WAVEWATCH_API_TOKENS, or auth.tokens in the WAVEWATCH_CONFIG file (tokenFile for a mounted
+# secret), or WAVEWATCH_AUTH=none on purpose. /healthz and /readyz stay open for probes.
 # readiness (database, Redis) via the tiny healthcheck binary; the shell expands PORT
 HEALTHCHECK --interval=15s --timeout=6s --start-period=30s --retries=3 \
   CMD node dist/src/bin/healthcheck.js "http://127.0.0.1:${PORT}/readyz"

@@ -13,7 +13,7 @@ import { fleetRequest, fleetSeriesLabels } from './fleet-payload.js';
 const rounds = Number(process.argv[2] ?? 40);
 const seriesPerRequest = 2000;
 const requestsPerRound = 10;
-const limits = { maxSeriesPerRequest: 100_000, maxLabelsPerSeries: 64, maxLabelNameBytes: 256, maxLabelValueBytes: 4096 };
+const limits = { maxSeriesPerRequest: 100_000, maxLabelsPerSeries: 64, maxLabelNameBytes: 256, maxLabelValueBytes: 4096, maxLineBytes: 512 * 1024 };
 
 const labels = fleetSeriesLabels(seriesPerRequest * requestsPerRound, 20);
 const groups = Array.from({ length: requestsPerRound }, (_, g) => labels.slice(g * seriesPerRequest, (g + 1) * seriesPerRequest));

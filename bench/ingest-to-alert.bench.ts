@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
 import { createApp } from '../src/app.factory.js';
 import { loadConfig } from '../src/config/load-config.js';
+import { benchToken } from './wavewatch-process.js';
 
 // Ingest-to-alert latency: a cluster reports healthy API-server figures, then a scrape whose
 // APF rejections and busy seats cross the overload thresholds. Measured: wall time from the
@@ -27,8 +28,8 @@ function scrape(cluster: string, tMs: number, counters: { rejected: number; busy
   ].join('\n');
 }
 
-async function alertVisible(url: string, cluster: string): Promise<boolean> {
-  const alerts = (await (await fetch(`${url}/api/v1/alerts?state=firing`)).json()) as { name: string; clusters: string[] }[];
+async function alertVisible(url: string, auth: Record<string, string>, cluster: string): Promise<boolean> {
+  const alerts = (await (await fetch(`${url}/api/v1/alerts?state=firing`, { headers: auth })).json()) as { name: string; clusters: string[] }[];
   return alerts.some((a) => a.name === 'ControlPlaneOverload' && a.clusters.includes(cluster));
 }
 
@@ -43,7 +44,9 @@ export interface IngestToAlertRow {
 }
 
 export async function runIngestToAlertBench(trials = 5): Promise<IngestToAlertRow> {
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error' });
+  const token = benchToken();
+  const auth = { Authorization: `Bearer ${token}` };
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error', WAVEWATCH_API_TOKENS: token });
   const app = await createApp(config);
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
@@ -56,7 +59,7 @@ export async function runIngestToAlertBench(trials = 5): Promise<IngestToAlertRo
       const cluster = `bench-${trial}`;
       const counters = { rejected: 0, busySum: 0, requests: 0 };
       const send = async (): Promise<void> => {
-        const res = await fetch(`${url}/api/v1/import/prometheus`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: scrape(cluster, t, counters) });
+        const res = await fetch(`${url}/api/v1/import/prometheus`, { method: 'POST', headers: { 'content-type': 'text/plain', ...auth }, body: scrape(cluster, t, counters) });
         if (res.status !== 204) throw new Error(`import answered ${res.status}: ${await res.text()}`);
         t += STEP_MS;
       };
@@ -74,7 +77,7 @@ export async function runIngestToAlertBench(trials = 5): Promise<IngestToAlertRo
         const sent = performance.now();
         while (performance.now() - sent < WAIT_PER_STEP_MS) {
           const g0 = performance.now();
-          const visible = await alertVisible(url, cluster);
+          const visible = await alertVisible(url, auth, cluster);
           gets.push(performance.now() - g0);
           if (visible) {
             latencies.push(performance.now() - sent);

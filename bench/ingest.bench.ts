@@ -42,7 +42,7 @@ function buildPayloads(o: IngestBenchOptions): { warmUp: Buffer[]; timed: Buffer
   return { warmUp: round(0), timed: Array.from({ length: o.rounds }, (_, r) => round(r + 1)).flat() };
 }
 
-async function send(url: string, payloads: readonly Buffer[], concurrency: number): Promise<{ seconds: number; failures: number; firstError?: string }> {
+async function send(url: string, headers: Record<string, string>, payloads: readonly Buffer[], concurrency: number): Promise<{ seconds: number; failures: number; firstError?: string }> {
   let next = 0;
   let failures = 0;
   let firstError: string | undefined;
@@ -50,7 +50,7 @@ async function send(url: string, payloads: readonly Buffer[], concurrency: numbe
   const worker = async (): Promise<void> => {
     while (next < payloads.length) {
       const body = payloads[next++]!;
-      const res = await fetch(`${url}/api/v1/write`, { method: 'POST', headers: HEADERS, body });
+      const res = await fetch(`${url}/api/v1/write`, { method: 'POST', headers, body });
       if (res.status >= 300) {
         failures++;
         firstError ??= `${res.status} ${(await res.text()).slice(0, 200)}`;
@@ -66,6 +66,7 @@ async function send(url: string, payloads: readonly Buffer[], concurrency: numbe
 interface Target {
   readonly name: string;
   readonly url: string;
+  readonly headers: Record<string, string>;
   seconds: number;
   failures: number;
 }
@@ -74,13 +75,13 @@ interface Target {
 // machine falls on both alike.
 async function measure(targets: readonly Target[], payloads: { warmUp: Buffer[]; timed: Buffer[] }, o: IngestBenchOptions): Promise<IngestBenchRow[]> {
   for (const t of targets) {
-    const warm = await send(t.url, payloads.warmUp, o.concurrency);
+    const warm = await send(t.url, t.headers, payloads.warmUp, o.concurrency);
     if (warm.failures > 0) throw new Error(`${t.name} refused the warm-up: ${warm.firstError}`);
   }
   for (let r = 0; r < o.rounds; r++) {
     const round = payloads.timed.slice(r * o.requestsPerRound, (r + 1) * o.requestsPerRound);
     for (const t of r % 2 === 0 ? targets : [...targets].reverse()) {
-      const run = await send(t.url, round, o.concurrency);
+      const run = await send(t.url, t.headers, round, o.concurrency);
       if (run.firstError && t.failures === 0) console.log(`  ${t.name}: first failed request: ${run.firstError}`);
       t.seconds += run.seconds;
       t.failures += run.failures;
@@ -105,8 +106,8 @@ export async function runIngestBench(options: Partial<IngestBenchOptions> = {}):
   const prometheus = prometheusAvailable() ? await startPrometheus('global:\n  scrape_interval: 15s\n', ['--web.enable-remote-write-receiver']) : undefined;
   if (!prometheus) console.log('  prometheus binary not found: no comparison');
   try {
-    const targets: Target[] = [{ name: 'wavewatch', url: wavewatch.url, seconds: 0, failures: 0 }];
-    if (prometheus) targets.push({ name: 'prometheus 2.42', url: prometheus.url, seconds: 0, failures: 0 });
+    const targets: Target[] = [{ name: 'wavewatch', url: wavewatch.url, headers: { ...HEADERS, Authorization: `Bearer ${wavewatch.token}` }, seconds: 0, failures: 0 }];
+    if (prometheus) targets.push({ name: 'prometheus 2.42', url: prometheus.url, headers: HEADERS, seconds: 0, failures: 0 });
     const rows = await measure(targets, payloads, o);
     printTable(rows);
     return rows;

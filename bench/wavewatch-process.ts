@@ -1,18 +1,22 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
 // Runs the compiled service (src/main.js next to this bench in the build output) in its own
-// process, as in production, so the load generator does not share its event loop.
+// process, as in production, so the load generator does not share its event loop. As in
+// production it requires a token (every request pays the guard): send `token` as Bearer.
 
 export interface RunningWavewatch {
   readonly url: string;
+  readonly token: string;
   stop(): Promise<void>;
 }
 
-export async function startWavewatch(env: Record<string, string> = {}): Promise<RunningWavewatch> {
-  const main = fileURLToPath(new URL('../src/main.js', import.meta.url));
+/** `main`: another build's src/main.js (e.g. to compare with the main branch) */
+export async function startWavewatch(env: Record<string, string> = {}, main = fileURLToPath(new URL('../src/main.js', import.meta.url))): Promise<RunningWavewatch> {
+  const token = benchToken();
   const child = spawn(process.execPath, [main], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: '', REDIS_URL: '', ...env },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: '', REDIS_URL: '', WAVEWATCH_API_TOKENS: token, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -29,9 +33,13 @@ export async function startWavewatch(env: Record<string, string> = {}): Promise<
   });
   return {
     url,
+    token,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
     },
   };
 }
+
+/** A fresh all-scope token for a bench's own wavewatch. */
+export const benchToken = (): string => randomBytes(24).toString('base64url');

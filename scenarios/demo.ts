@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { createApp } from '../src/app.factory.js';
+import type { AppConfig } from '../src/config/config.schema.js';
 import { ConfigError, loadConfig } from '../src/config/load-config.js';
 import type { AlertView } from '../src/alerts/alert.types.js';
 import { groundTruth, type GroundTruth } from './ground-truth.js';
@@ -85,9 +86,20 @@ function timeline(truth: GroundTruth, result: ReplayResult, alerts: readonly Ale
   return entries.sort((a, b) => a.atMs - b.atMs);
 }
 
+// The replay pushes metrics and events, reads and catches up: a token with every scope.
+function demoToken(config: AppConfig): string | undefined {
+  if (process.env.WAVEWATCH_TOKEN) return process.env.WAVEWATCH_TOKEN;
+  if (config.auth.tokens.length === 0) return undefined;
+  const admin = config.auth.tokens.find((t) => t.scopes.includes('admin'));
+  if (!admin) throw new ConfigError('the demo needs a token with the admin scope among auth.tokens (or WAVEWATCH_TOKEN)');
+  return admin.secret;
+}
+
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
-  const config = loadConfig({ LOG_LEVEL: 'warn', LOG_FORMAT: 'text', ...process.env });
+  // loopback unless HOST says otherwise: protected mode needs no token there
+  const config = loadConfig({ LOG_LEVEL: 'warn', LOG_FORMAT: 'text', HOST: '127.0.0.1', ...process.env });
+  const token = demoToken(config);
   const app = await createApp(config);
   const url = await listen(app, args.port ?? config.port, config.host);
   out(`wavewatch demo on ${url}`);
@@ -100,13 +112,14 @@ async function main(): Promise<number> {
   const anchorsPromise = mixinAnchors(scenario);
   let lastPrinted = 0;
   const result = await replay(scenario, url, {
+    token,
     onProgress: (atMs) => {
       if (atMs - lastPrinted < 15 * 60_000) return;
       lastPrinted = atMs;
       out(`  … replayed up to ${hhmmss(atMs)} event time`);
     },
   });
-  const alerts = await fetchAlerts(url);
+  const alerts = await fetchAlerts(url, token);
   const anchors = await anchorsPromise;
   out(`replayed ${result.samples} samples in ${result.writeRequests} remote_write requests and ${result.events.length} deploy events in ${(result.elapsedMs / 1000).toFixed(0)} s`);
   if (anchors.note) out(`community mixin anchors: ${anchors.note}`);

@@ -8,6 +8,8 @@ export interface ClientOptions {
   readonly maxAttempts?: number;
   readonly minBackoffMs?: number;
   readonly maxBackoffMs?: number;
+  /** sent as `Authorization: Bearer` */
+  readonly token?: string;
 }
 
 export interface HttpAnswer {
@@ -30,7 +32,8 @@ export class ReplayClient {
       let text = '';
       let retryAfterMs: number | null = null;
       try {
-        const res = await fetch(new URL(path, this.options.baseUrl), { method, headers, body });
+        const auth: Record<string, string> = this.options.token ? { Authorization: `Bearer ${this.options.token}` } : {};
+        const res = await fetch(new URL(path, this.options.baseUrl), { method, headers: { ...headers, ...auth }, body });
         status = res.status;
         text = await res.text();
         const ra = Number(res.headers.get('retry-after'));

@@ -32,6 +32,8 @@ export interface ReplayResult {
 
 export interface ReplayOptions {
   readonly onProgress?: (atMs: number) => void;
+  /** API token (needs metrics:write, events:write and read) */
+  readonly token?: string;
 }
 
 function chunks(tick: ScrapeTick): RawSeries[][] {
@@ -47,7 +49,7 @@ function chunks(tick: ScrapeTick): RawSeries[][] {
 }
 
 export async function replay(scenario: Scenario, baseUrl: string, options: ReplayOptions = {}): Promise<ReplayResult> {
-  const client = new ReplayClient({ baseUrl });
+  const client = new ReplayClient({ baseUrl, token: options.token });
   const started = Date.now();
   const writeStatuses: Record<string, number> = {};
   const events: ReplayResult['events'] = [];
@@ -95,11 +97,15 @@ function verdictOf(body: string): string | null {
   }
 }
 
-export async function fetchAlerts(baseUrl: string): Promise<AlertView[]> {
-  const client = new ReplayClient({ baseUrl });
+/** token: needs read, and admin for the catch-up (without it, alerts are read as they stand) */
+export async function fetchAlerts(baseUrl: string, token?: string): Promise<AlertView[]> {
+  const client = new ReplayClient({ baseUrl, token });
   // Let the evaluation reach the last sample sent before reading alerts (404 on servers
   // without the endpoint: read what is there).
-  await client.request('POST', '/api/v1/evaluation/catch-up');
+  const caughtUp = await client.request('POST', '/api/v1/evaluation/catch-up');
+  if (caughtUp.status === 401 || caughtUp.status === 403) {
+    throw new Error(`POST /api/v1/evaluation/catch-up answered ${caughtUp.status} (the token needs the admin scope): ${caughtUp.body.slice(0, 200)}`);
+  }
   const answer = await client.request('GET', '/api/v1/alerts?state=all');
   if (answer.status !== 200) throw new Error(`GET /api/v1/alerts?state=all answered ${answer.status}: ${answer.body.slice(0, 200)}`);
   const parsed: unknown = JSON.parse(answer.body);

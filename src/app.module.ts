@@ -4,6 +4,7 @@ import { DomainErrorFilter } from './common/domain-error.filter.js';
 import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/config.schema.js';
 import { AlertsModule } from './alerts/alerts.module.js';
+import { AuthModule } from './auth/auth.module.js';
 import { EvaluationModule } from './evaluation/evaluation.module.js';
 import { GateModule } from './gate/gate.module.js';
 import { HealthModule } from './ops/health.module.js';
@@ -20,7 +21,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), MetricsModule, StorageModule.forRoot(config), HealthModule, RolloutsModule, NotifyModule, SignalsModule, IngestModule, AlertsModule, EvaluationModule, GateModule, IntegrationsModule],
+      imports: [ConfigModule.forRoot(config), MetricsModule, AuthModule, StorageModule.forRoot(config), HealthModule, RolloutsModule, NotifyModule, SignalsModule, IngestModule, AlertsModule, EvaluationModule, GateModule, IntegrationsModule],
       providers: [{ provide: APP_FILTER, useClass: DomainErrorFilter }],
     };
   }

@@ -20,6 +20,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`wavewatch: ${error.message}\n`);
+    process.exit(2);
+  }
   process.stderr.write(`wavewatch: start-up failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

@@ -15,7 +15,12 @@ describe('service start-up', () => {
     const res = await fetch(`${running.url}/metrics`);
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /text\/plain/);
-    assert.match(await res.text(), /wavewatch_process_/);
+    const text = await res.text();
+    // prom-client's default process metrics: memory, event-loop lag, garbage collection
+    for (const name of ['process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes']) {
+      assert.match(text, new RegExp(`^${name} [0-9]`, 'm'), name);
+    }
+    assert.match(text, /^# TYPE nodejs_gc_duration_seconds histogram/m);
   });
 
   it('answers unknown routes with a JSON 404', async () => {

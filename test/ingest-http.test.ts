@@ -85,11 +85,18 @@ describe('ingest over HTTP', () => {
     }
   });
 
-  it('names the limit a request exceeds', async () => {
+  it('drops and counts a series over a label limit, keeping the rest of its request', async () => {
+    const discarded = 'wavewatch_ingest_discarded_samples_total{reason="max_labels_per_series"}';
+    const before = await metricValue(app, discarded);
     const wide = series('http-d', 'apiserver_request_total', 1, Object.fromEntries(Array.from({ length: 70 }, (_, i) => [`l${i}`, 'x'])));
-    const res = await post(app, '/api/v1/write', V1, snappyCompress(encodeWriteRequestV1([wide])));
-    assert.equal(res.status, 400);
-    assert.match(((await res.json()) as { message: string }).message, /ingest\.maxLabelsPerSeries=64/);
+    const res = await post(app, '/api/v1/write', V1, snappyCompress(encodeWriteRequestV1([wide, series('http-d', 'apiserver_request_total', 1)])));
+    assert.equal(res.status, 204);
+    assert.equal(await metricValue(app, discarded), before + 1);
+    const clusters = (await (await fetch(`${app.url}/api/v1/clusters`)).json()) as { name: string }[];
+    assert.ok(clusters.some((c) => c.name === 'http-d'), 'the good series of the same request arrived');
+  });
+
+  it('names the request limit a request exceeds', async () => {
     const many = Array.from({ length: 4 }, (_, i) => series('http-d', 'up', 1, { instance: `i${i}` }));
     const tooMany = await post(app, '/api/v1/write', V1, snappyCompress(encodeWriteRequestV1(many)));
     assert.equal(tooMany.status, 400);

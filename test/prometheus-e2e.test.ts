@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { PROMETHEUS_BINARY, prometheusAvailable, startPrometheus, type RunningPrometheus } from '../bench/prometheus-process.js';
+import { poll } from './support/poll.js';
 import { startApp, type RunningApp } from './support/start-app.js';
 
 // A real Prometheus 2.42 scrapes a small kube-apiserver exposition served here and
@@ -25,15 +26,6 @@ function exposition(scrape: number): string {
     'apiserver_storage_objects{resource="nodes"} 12',
     '',
   ].join('\n');
-}
-
-async function poll<T>(what: string, seconds: number, probe: () => Promise<T | undefined>): Promise<T> {
-  for (let waited = 0; waited < seconds * 4; waited++) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out after ${seconds} s waiting for ${what}`);
 }
 
 describe('Prometheus 2.42 remote_write end to end', { skip: available ? false : 'prometheus binary not found' }, () => {

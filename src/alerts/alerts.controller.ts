@@ -2,6 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { badRequest } from '../common/domain-error.js';
 import type { AlertView } from './alert.types.js';
 import { AlertsService } from './alerts.service.js';
+import { Scope } from '../auth/scope.decorator.js';
 
 const STATES = ['firing', 'resolved', 'all'] as const;
 const MAX_LIMIT = 10_000;
@@ -12,6 +13,7 @@ export class AlertsController {
 
   // Default state is "all": a pipeline asking "what happened during my rollout" wants both.
   @Get()
+  @Scope('read')
   list(
     @Query('state') state?: string,
     @Query('rolloutId') rolloutId?: string,

@@ -5,12 +5,14 @@ import { DomainError, type DomainErrorCode } from './domain-error.js';
 const statusOf: Record<DomainErrorCode, number> = {
   bad_request: HttpStatus.BAD_REQUEST,
   payload_too_large: HttpStatus.PAYLOAD_TOO_LARGE,
+  request_timeout: HttpStatus.REQUEST_TIMEOUT,
   unsupported_media_type: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
   not_found: HttpStatus.NOT_FOUND,
   conflict: HttpStatus.CONFLICT,
   overloaded: HttpStatus.TOO_MANY_REQUESTS,
   unavailable: HttpStatus.SERVICE_UNAVAILABLE,
   unauthorized: HttpStatus.UNAUTHORIZED,
+  forbidden: HttpStatus.FORBIDDEN,
 };
 
 // Every error leaves as {"error": code, "message": one line}. Body-parser errors (too large,
@@ -52,6 +54,8 @@ function codeFor(status: number): string {
       return 'bad_request';
     case 401:
       return 'unauthorized';
+    case 403:
+      return 'forbidden';
     case 404:
       return 'not_found';
     case 409:

@@ -2,12 +2,14 @@
 export type DomainErrorCode =
   | 'bad_request'
   | 'payload_too_large'
+  | 'request_timeout'
   | 'unsupported_media_type'
   | 'not_found'
   | 'conflict'
   | 'overloaded'
   | 'unavailable'
-  | 'unauthorized';
+  | 'unauthorized'
+  | 'forbidden';
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { authConfig } from './auth-config.schema.js';
 
 // One validated configuration object. Keys are camelCase in the YAML file; environment
 // variables (see load-config.ts) override the file.
@@ -38,7 +39,7 @@ export const configSchema = z.object({
   databaseUrl: z.string().optional(),
   dataDir: z.string().optional(),
   redisUrl: z.string().optional(),
-  apiTokens: z.array(z.string().min(16)).default([]),
+  auth: authConfig.prefault({}),
   ingest: z
     .object({
       clusterLabel: z.string().min(1).default('cluster'),
@@ -50,6 +51,18 @@ export const configSchema = z.object({
       maxLabelValueBytes: z.number().int().positive().default(4096),
       maxActiveSeries: z.number().int().positive().default(2_000_000),
       maxInflightRequests: z.number().int().positive().default(64),
+      // samples further ahead of the receive time are dropped and counted (history of any age is fine)
+      maxFutureSeconds: z.number().min(0).default(600),
+      // clusters with signal windows; samples of further new clusters are dropped and counted
+      maxClusters: z.number().int().positive().default(10_000),
+      // HA Prometheus pairs: left out of series identity, so the second replica's samples are out of order
+      replicaLabels: z.array(z.string().min(1)).default(['prometheus_replica', '__replica__']),
+      // distinct `le` bounds per histogram signal term; further bucket series are dropped and counted
+      maxHistogramBuckets: z.number().int().positive().default(128),
+      // text import: longer lines are dropped and counted
+      maxLineBytes: z.number().int().positive().default(512 * 1024),
+      // a request body not complete after this long gets 408 and the connection is closed
+      bodyTimeoutSeconds: z.number().positive().default(60),
     })
     .prefault({}),
   signals: z

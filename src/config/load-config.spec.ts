@@ -54,4 +54,40 @@ describe('loadConfig', () => {
     assert.equal(config.notify.routes[0]?.channel, 'slack');
     assert.equal(config.notify.routes[0]?.sendResolved, true);
   });
+
+  it('reads auth tokens from the file, a tokenFile and WAVEWATCH_API_TOKENS', () => {
+    const secretFile = yamlFile('from-a-file-0123456789\n');
+    const path = yamlFile(`auth:\n  tokens:\n    - { name: ci, token: inline-token-0123456789, scopes: [metrics:write, events:write] }\n    - { name: file, tokenFile: ${secretFile}, scopes: [read] }\n`);
+    const config = loadConfig({ WAVEWATCH_CONFIG: path, WAVEWATCH_API_TOKENS: 'env-token-one-0123456789, env-token-two-0123456789' });
+    assert.deepEqual(
+      config.auth.tokens.map((t) => [t.name, t.secret, t.scopes.join(' ')]),
+      [
+        ['ci', 'inline-token-0123456789', 'metrics:write events:write'],
+        ['file', 'from-a-file-0123456789', 'read'],
+        ['env-1', 'env-token-one-0123456789', 'metrics:write events:write read admin'],
+        ['env-2', 'env-token-two-0123456789', 'metrics:write events:write read admin'],
+      ],
+    );
+    assert.equal(config.auth.protectMetrics, false);
+    assert.equal(config.auth.mode, 'tokens');
+  });
+
+  it('stops on a token it cannot use, naming the key', () => {
+    const tokens = (entry: string): string => yamlFile(`auth:\n  tokens:\n    - ${entry}\n`);
+    const cases: [string, RegExp][] = [
+      ['{ name: a, tokenFile: /nonexistent/token, scopes: [read] }', /"auth\.tokens\.0\.tokenFile": cannot read \/nonexistent\/token/],
+      [`{ name: a, tokenFile: ${yamlFile('\n')}, scopes: [read] }`, /"auth\.tokens\.0\.tokenFile": .* is empty/],
+      ['{ name: a, scopes: [read] }', /"auth\.tokens\.0\.token": set exactly one of token and tokenFile/],
+      [`{ name: a, token: inline-token-0123456789, tokenFile: ${yamlFile('x')}, scopes: [read] }`, /exactly one of token and tokenFile/],
+      ['{ name: a, token: short, scopes: [read] }', /"auth\.tokens\.0\.token"/],
+      ['{ name: a, token: inline-token-0123456789, scopes: [write] }', /"auth\.tokens\.0\.scopes\.0"/],
+      ['{ name: anonymous, token: inline-token-0123456789, scopes: [read] }', /"auth\.tokens\.0\.name": "anonymous" is reserved/],
+    ];
+    for (const [entry, message] of cases) assert.throws(() => loadConfig({ WAVEWATCH_CONFIG: tokens(entry) }), message, entry);
+    const twice = yamlFile('auth:\n  tokens:\n    - { name: a, token: first-token-0123456789, scopes: [read] }\n    - { name: a, token: other-token-0123456789, scopes: [read] }\n');
+    assert.throws(() => loadConfig({ WAVEWATCH_CONFIG: twice }), /"auth\.tokens\.1\.name": duplicate token name "a"/);
+    assert.throws(() => loadConfig({ WAVEWATCH_API_TOKENS: 'too-short' }), /WAVEWATCH_API_TOKENS: token 1 has fewer than 16 characters/);
+    assert.throws(() => loadConfig({ WAVEWATCH_AUTH: 'none', WAVEWATCH_API_TOKENS: 'env-token-one-0123456789' }), /"auth\.mode": WAVEWATCH_AUTH=none/);
+    assert.equal(loadConfig({ WAVEWATCH_AUTH: 'none' }).auth.mode, 'none');
+  });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { AUTH_SCOPES, MIN_TOKEN_LENGTH } from './auth-config.schema.js';
 import { configSchema, type AppConfig } from './config.schema.js';
 
 export class ConfigError extends Error {
@@ -19,7 +20,7 @@ const envKeys: ReadonlyArray<[string, string[], 'string' | 'number' | 'list']> =
   ['DATABASE_URL', ['databaseUrl'], 'string'],
   ['WAVEWATCH_DATA_DIR', ['dataDir'], 'string'],
   ['REDIS_URL', ['redisUrl'], 'string'],
-  ['WAVEWATCH_API_TOKENS', ['apiTokens'], 'list'],
+  ['WAVEWATCH_AUTH', ['auth', 'mode'], 'string'],
   ['WAVEWATCH_CLUSTER_LABEL', ['ingest', 'clusterLabel'], 'string'],
   ['WAVEWATCH_STEP_SECONDS', ['signals', 'stepSeconds'], 'number'],
   ['WAVEWATCH_WINDOW_SECONDS', ['signals', 'windowSeconds'], 'number'],
@@ -63,6 +64,20 @@ function readFile(path: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
+// WAVEWATCH_API_TOKENS (comma-separated) adds tokens with every scope, named env-1, env-2, …
+function addEnvTokens(raw: Record<string, unknown>, list: string | undefined): void {
+  const secrets = (list ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  if (secrets.length === 0) return;
+  const short = secrets.findIndex((s) => s.length < MIN_TOKEN_LENGTH);
+  if (short >= 0) throw new ConfigError(`WAVEWATCH_API_TOKENS: token ${short + 1} has fewer than ${MIN_TOKEN_LENGTH} characters`);
+  const auth = (raw.auth ??= {}) as Record<string, unknown>;
+  // a malformed file value is left for the schema to name
+  if (typeof auth !== 'object' || auth === null || Array.isArray(auth)) return;
+  const tokens = (auth.tokens ??= []) as unknown[];
+  if (!Array.isArray(tokens)) return;
+  secrets.forEach((token, i) => tokens.push({ name: `env-${i + 1}`, token, scopes: [...AUTH_SCOPES] }));
+}
+
 export function loadConfig(env: Env): AppConfig {
   const raw: Record<string, unknown> = env.WAVEWATCH_CONFIG ? readFile(env.WAVEWATCH_CONFIG) : {};
   for (const [name, path, type] of envKeys) {
@@ -85,6 +100,7 @@ export function loadConfig(env: Env): AppConfig {
     const routes = (notify.routes ??= []) as unknown[];
     routes.push({ channel, url });
   }
+  addEnvTokens(raw, env.WAVEWATCH_API_TOKENS);
   const result = configSchema.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0];

@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { AnalysisEngine } from './analysis-engine.js';
 import { EvaluationLoop } from './evaluation-loop.js';
+import { Scope } from '../auth/scope.decorator.js';
 
 export interface EvaluationStatus {
   watermark: string | null;
@@ -20,11 +21,13 @@ export class EvaluationController {
   ) {}
 
   @Get()
+  @Scope('read')
   status(): EvaluationStatus {
     return { watermark: iso(this.engine.watermarkMs()), evaluatedThrough: iso(this.loop.evaluatedThroughMs()), stepSeconds: this.engine.stepMs / 1000 };
   }
 
   @Post('catch-up')
+  @Scope('admin')
   @HttpCode(200)
   async catchUp(): Promise<EvaluationStatus> {
     await this.loop.catchUp();

@@ -1,5 +1,8 @@
 import type { RawSeries } from '../signals/signal.types.js';
 
+/** Per-series label limits: a series over one is dropped and counted, the rest of the request kept. */
+export type LabelLimitReason = 'max_labels_per_series' | 'label_name_too_long' | 'label_value_too_long' | 'line_too_long';
+
 /** What a decoder hands to the service: the wanted series plus counts for the response. */
 export interface DecodedWrite {
   readonly series: RawSeries[];
@@ -9,7 +12,13 @@ export interface DecodedWrite {
   readonly ignoredSamples: number;
   readonly histograms: number;
   readonly exemplars: number;
+  /** samples of series dropped for a label limit, by reason (absent means none) */
+  readonly discarded?: Partial<Record<LabelLimitReason, number>>;
 }
 
 /** The one question a decoder asks the sink before building a series. */
 export type WantsMetric = (metricName: string) => boolean;
+
+export function countDiscard(into: Partial<Record<LabelLimitReason, number>>, reason: LabelLimitReason, samples: number): void {
+  into[reason] = (into[reason] ?? 0) + samples;
+}

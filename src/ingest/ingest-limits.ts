@@ -3,7 +3,7 @@ import { badRequest, type DomainError } from '../common/domain-error.js';
 
 export type IngestLimits = Pick<
   AppConfig['ingest'],
-  'maxSeriesPerRequest' | 'maxLabelsPerSeries' | 'maxLabelNameBytes' | 'maxLabelValueBytes'
+  'maxSeriesPerRequest' | 'maxLabelsPerSeries' | 'maxLabelNameBytes' | 'maxLabelValueBytes' | 'maxLineBytes'
 >;
 
 // The 400 names the config key, so an operator knows which limit to raise.

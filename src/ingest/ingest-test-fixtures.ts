@@ -22,6 +22,7 @@ export const defaultLimits: IngestLimits = {
   maxLabelsPerSeries: 16,
   maxLabelNameBytes: 64,
   maxLabelValueBytes: 128,
+  maxLineBytes: 4096,
 };
 
 export const sampleSeries = (): RawSeries[] => [

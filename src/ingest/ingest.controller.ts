@@ -8,6 +8,7 @@ import { IngestService } from './ingest.service.js';
 import { rejectionReason } from './rejection-reason.js';
 import { remoteWriteVersion } from './remote-write-protocol.js';
 import { readBody } from './request-body.js';
+import { Scope } from '../auth/scope.decorator.js';
 
 @Controller('api/v1')
 export class IngestController {
@@ -18,13 +19,17 @@ export class IngestController {
   ) {}
 
   @Post('write')
+  @Scope('metrics:write')
   @HttpCode(204)
   async write(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
     const request = this.track(res);
     await this.guard(res, async () => {
       const version = remoteWriteVersion(req.headers['content-type'], req.headers['content-encoding']);
       request.protocol = version;
-      const written = await this.ingest.admit(async () => this.ingest.remoteWrite(version, await readBody(req, this.config.ingest.maxBodyBytes)));
+      const written = await this.ingest.admit(async () => {
+        const body = await readBody(req, this.config.ingest.maxBodyBytes, this.config.ingest.bodyTimeoutSeconds);
+        return this.ingest.remoteWrite(version, body, Date.now());
+      });
       if (version === 'remote_write_v2') {
         res.setHeader('X-Prometheus-Remote-Write-Samples-Written', String(written.samplesWritten));
         res.setHeader('X-Prometheus-Remote-Write-Histograms-Written', String(written.histogramsWritten));
@@ -34,6 +39,7 @@ export class IngestController {
   }
 
   @Post('import/prometheus')
+  @Scope('metrics:write')
   @HttpCode(204)
   async importText(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Query('cluster') cluster: unknown): Promise<void> {
     const request = this.track(res);
@@ -41,7 +47,7 @@ export class IngestController {
     await this.guard(res, async () => {
       if (cluster !== undefined && (typeof cluster !== 'string' || cluster === '')) throw badRequest('cluster must be one non-empty string');
       await this.ingest.admit(async () => {
-        const body = await readBody(req, this.config.ingest.maxBodyBytes);
+        const body = await readBody(req, this.config.ingest.maxBodyBytes, this.config.ingest.bodyTimeoutSeconds);
         this.ingest.importText(body, cluster, Date.now());
       });
     });
@@ -61,7 +67,8 @@ export class IngestController {
       const reason = rejectionReason(error);
       if (reason !== undefined) this.metrics.rejections.inc({ reason });
       // The unread rest of an oversized body is not worth keeping the connection for.
-      if (error instanceof DomainError && error.code === 'payload_too_large') res.setHeader('Connection', 'close');
+      // A body still trickling after the timeout is not worth waiting for either.
+      if (error instanceof DomainError && (error.code === 'payload_too_large' || error.code === 'request_timeout')) res.setHeader('Connection', 'close');
       throw error;
     }
   }

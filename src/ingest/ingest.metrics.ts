@@ -3,8 +3,19 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 export const INGEST_PROTOCOLS = ['remote_write_v1', 'remote_write_v2', 'text', 'unknown'] as const;
 export type IngestProtocol = (typeof INGEST_PROTOCOLS)[number];
 const CODES = ['204', '400', '413', '415', '429', '503'];
-const OUTCOMES = ['accepted', 'out_of_order', 'ignored', 'missing_cluster'] as const;
-export const REJECTION_REASONS = ['malformed', 'limit', 'too_large', 'unsupported_media_type', 'overloaded', 'unavailable'] as const;
+const OUTCOMES = ['accepted', 'out_of_order', 'ignored', 'missing_cluster', 'discarded'] as const;
+export const REJECTION_REASONS = ['malformed', 'limit', 'too_large', 'unsupported_media_type', 'overloaded', 'unavailable', 'timeout'] as const;
+/** why samples of an accepted request were dropped (the breakdown of outcome="discarded") */
+export const DISCARD_REASONS = [
+  'too_far_in_future',
+  'max_clusters',
+  'max_histogram_buckets',
+  'max_labels_per_series',
+  'label_name_too_long',
+  'label_value_too_long',
+  'line_too_long',
+] as const;
+export type IngestDiscardReason = (typeof DISCARD_REASONS)[number];
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
 // Ingest's own series on the injected registry, all initialised at zero.
@@ -12,6 +23,7 @@ export class IngestMetrics {
   readonly requests: Counter<'protocol' | 'code'>;
   readonly samples: Counter<'outcome'>;
   readonly rejections: Counter<'reason'>;
+  readonly discarded: Counter<'reason'>;
   readonly decodeSeconds: Histogram;
   readonly inflight: Gauge;
 
@@ -34,6 +46,12 @@ export class IngestMetrics {
       labelNames: ['reason'],
       registers: [registry],
     });
+    this.discarded = new Counter({
+      name: 'wavewatch_ingest_discarded_samples_total',
+      help: 'Samples dropped by a configured bound while the rest of their request was kept, by reason.',
+      labelNames: ['reason'],
+      registers: [registry],
+    });
     this.decodeSeconds = new Histogram({
       name: 'wavewatch_ingest_decode_seconds',
       help: 'Time to decompress, decode and append one request.',
@@ -48,5 +66,6 @@ export class IngestMetrics {
     for (const protocol of INGEST_PROTOCOLS) for (const code of CODES) this.requests.inc({ protocol, code }, 0);
     for (const outcome of OUTCOMES) this.samples.inc({ outcome }, 0);
     for (const reason of REJECTION_REASONS) this.rejections.inc({ reason }, 0);
+    for (const reason of DISCARD_REASONS) this.discarded.inc({ reason }, 0);
   }
 }

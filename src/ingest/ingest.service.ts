@@ -6,7 +6,7 @@ import { APP_CONFIG } from '../config/config.tokens.js';
 import type { AppendResult, SeriesSink } from '../signals/signal.types.js';
 import { SERIES_SINK } from '../signals/signals.tokens.js';
 import type { DecodedWrite, WantsMetric } from './decoded-write.js';
-import { IngestMetrics } from './ingest.metrics.js';
+import { IngestMetrics, type IngestDiscardReason } from './ingest.metrics.js';
 import { decodeWriteRequestV1 } from './remote-write-v1.decoder.js';
 import { decodeWriteRequestV2 } from './remote-write-v2.decoder.js';
 import type { RemoteWriteVersion } from './remote-write-protocol.js';
@@ -55,12 +55,12 @@ export class IngestService {
     }
   }
 
-  remoteWrite(version: RemoteWriteVersion, body: Buffer): WriteSummary {
+  remoteWrite(version: RemoteWriteVersion, body: Buffer, receivedAtMs: number): WriteSummary {
     const stopTimer = this.metrics.decodeSeconds.startTimer();
     try {
       const raw = snappyUncompress(body, this.config.ingest.maxDecompressedBytes);
       const decoded = version === 'remote_write_v1' ? decodeWriteRequestV1(raw, this.wants, this.config.ingest, this.strings, this.labelSets) : decodeWriteRequestV2(raw, this.wants, this.config.ingest);
-      return this.deliver(decoded);
+      return this.deliver(decoded, receivedAtMs);
     } finally {
       stopTimer();
     }
@@ -72,28 +72,43 @@ export class IngestService {
       if (!isUtf8(body)) throw badRequest('body is not valid UTF-8');
       const defaultLabel = cluster === undefined ? undefined : { name: this.config.ingest.clusterLabel, value: cluster };
       const options = { defaultTimestampMs: receivedAtMs, ...(defaultLabel && { defaultLabel }) };
-      return this.deliver(parseTextExposition(body.toString('utf8'), this.wants, this.config.ingest, options));
+      return this.deliver(parseTextExposition(body.toString('utf8'), this.wants, this.config.ingest, options), receivedAtMs);
     } finally {
       stopTimer();
     }
   }
 
-  private deliver(decoded: DecodedWrite): WriteSummary {
-    const result = decoded.series.length > 0 ? this.sink.append(decoded.series) : NOTHING;
+  private deliver(decoded: DecodedWrite, receivedAtMs: number): WriteSummary {
+    // a sample stamped far ahead (a clock off, microseconds sent as ms) would carry event time
+    // past the wall clock and freeze evaluation there: dropped; history of any age is fine
+    const notAfterMs = receivedAtMs + this.config.ingest.maxFutureSeconds * 1000;
+    const result = decoded.series.length > 0 ? this.sink.append(decoded.series, { notAfterMs }) : NOTHING;
     const m = this.metrics.samples;
     m.inc({ outcome: 'accepted' }, result.accepted);
     m.inc({ outcome: 'out_of_order' }, result.outOfOrder);
     m.inc({ outcome: 'ignored' }, result.ignored + decoded.ignoredSamples);
     m.inc({ outcome: 'missing_cluster' }, result.missingCluster);
+    this.countDiscarded(decoded.discarded);
+    this.countDiscarded(result.discarded);
     // A full store keeps what it could take; the sender retries the whole request later and
     // the samples already taken come back as duplicates, which the store drops.
     if ((result.rejected ?? 0) > 0) {
       throw new DomainError('unavailable', `signal store is full (ingest.maxActiveSeries); ${result.rejected} samples refused`, undefined, 5);
     }
+    // discarded samples count as written: a retry would be discarded again
     return {
       samplesWritten: decoded.samples - result.outOfOrder,
       histogramsWritten: decoded.histograms,
       exemplarsWritten: decoded.exemplars,
     };
+  }
+
+  private countDiscarded(counts: Partial<Record<IngestDiscardReason, number>> | undefined): void {
+    if (counts === undefined) return;
+    for (const [reason, n] of Object.entries(counts) as [IngestDiscardReason, number][]) {
+      if (n <= 0) continue;
+      this.metrics.discarded.inc({ reason }, n);
+      this.metrics.samples.inc({ outcome: 'discarded' }, n);
+    }
   }
 }

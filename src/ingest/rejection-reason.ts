@@ -9,6 +9,8 @@ export function rejectionReason(error: unknown): RejectionReason | undefined {
       return error.details?.limit === undefined ? 'malformed' : 'limit';
     case 'payload_too_large':
       return 'too_large';
+    case 'request_timeout':
+      return 'timeout';
     case 'unsupported_media_type':
       return 'unsupported_media_type';
     case 'overloaded':
@@ -18,6 +20,7 @@ export function rejectionReason(error: unknown): RejectionReason | undefined {
     case 'not_found':
     case 'conflict':
     case 'unauthorized':
+    case 'forbidden':
       return 'malformed';
   }
 }

@@ -1,6 +1,6 @@
 import { badRequest } from '../common/domain-error.js';
 import type { LabelPair, RawSeries } from '../signals/signal.types.js';
-import type { DecodedWrite, WantsMetric } from './decoded-write.js';
+import { countDiscard, type DecodedWrite, type LabelLimitReason, type WantsMetric } from './decoded-write.js';
 import { limitExceeded, type IngestLimits } from './ingest-limits.js';
 import { decodeOrReject, embeddedEnd, protoReader, skipField, WIRE_LEN, type ProtoReader } from './proto-reader.js';
 import { LabelSetCache } from './label-set-cache.js';
@@ -34,6 +34,7 @@ class V1Decoder {
   private ignoredSamples = 0;
   private histograms = 0;
   private exemplars = 0;
+  private readonly discarded: Partial<Record<LabelLimitReason, number>> = {};
   // The previous series' metric name bytes and the sink's answer: a scrape's series of one
   // family arrive next to each other, so most series compare ~30 bytes and stop there.
   private lastNameStart = 0;
@@ -67,8 +68,8 @@ class V1Decoder {
         skipField(r, tag & 7, r.len);
       }
     }
-    const { series, samples, ignoredSamples, histograms, exemplars } = this;
-    return { series, samples, ignoredSamples, histograms, exemplars };
+    const { series, samples, ignoredSamples, histograms, exemplars, discarded } = this;
+    return { series, samples, ignoredSamples, histograms, exemplars, discarded };
   }
 
   private timeSeries(end: number): void {
@@ -78,6 +79,8 @@ class V1Decoder {
     let labelsStart = 0;
     let labelsEnd = 0;
     let contiguous = true;
+    // a label limit drops this series only (Mimir's rule): the rest of the request is kept
+    let over: LabelLimitReason | undefined;
     this.sampleSpans.reset();
     const buf = this.buf;
     while (r.pos < end) {
@@ -95,12 +98,17 @@ class V1Decoder {
       const field = tag >>> 3;
       const wireType = tag & 7;
       if (field === 1 && wireType === WIRE_LEN) {
-        if (labels >= this.limits.maxLabelsPerSeries) {
-          throw limitExceeded('labels per series', 'maxLabelsPerSeries', this.limits.maxLabelsPerSeries);
-        }
         if (labels === 0) labelsStart = tagStart;
         else if (tagStart !== labelsEnd) contiguous = false;
-        this.label(bodyEnd >= 0 ? bodyEnd : embeddedEnd(r, end), labels++);
+        const labelEnd = bodyEnd >= 0 ? bodyEnd : embeddedEnd(r, end);
+        if (labels < this.limits.maxLabelsPerSeries) {
+          const broken = this.label(labelEnd, labels);
+          over ??= broken;
+        } else {
+          over = 'max_labels_per_series';
+          r.pos = labelEnd;
+        }
+        labels++;
         labelsEnd = r.pos;
       } else if (field === 2 && wireType === WIRE_LEN) {
         if (bodyEnd >= 0) {
@@ -118,6 +126,10 @@ class V1Decoder {
     const samples = this.sampleSpans.count;
     this.samples += samples;
     if (samples === 0) return;
+    if (over !== undefined) {
+      countDiscard(this.discarded, over, samples);
+      return;
+    }
 
     if (!this.wantsSeries(labels)) {
       this.ignoredSamples += samples;
@@ -131,7 +143,8 @@ class V1Decoder {
     this.series.push({ labels: labelPairs, samples: this.sampleSpans.decode(this.r) });
   }
 
-  private label(end: number, index: number): void {
+  /** records the label's spans; the limit it breaks, if any */
+  private label(end: number, index: number): LabelLimitReason | undefined {
     const r = this.r;
     let nameStart = 0;
     let nameEnd = 0;
@@ -167,17 +180,14 @@ class V1Decoder {
         skipField(r, tag & 7, end);
       }
     }
-    if (nameEnd - nameStart > this.limits.maxLabelNameBytes) {
-      throw limitExceeded('label name length', 'maxLabelNameBytes', this.limits.maxLabelNameBytes);
-    }
-    if (valueEnd - valueStart > this.limits.maxLabelValueBytes) {
-      throw limitExceeded('label value length', 'maxLabelValueBytes', this.limits.maxLabelValueBytes);
-    }
     const o = index * 4;
     this.labelSpans[o] = nameStart;
     this.labelSpans[o + 1] = nameEnd;
     this.labelSpans[o + 2] = valueStart;
     this.labelSpans[o + 3] = valueEnd;
+    if (nameEnd - nameStart > this.limits.maxLabelNameBytes) return 'label_name_too_long';
+    if (valueEnd - valueStart > this.limits.maxLabelValueBytes) return 'label_value_too_long';
+    return undefined;
   }
 
 

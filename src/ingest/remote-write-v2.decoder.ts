@@ -1,6 +1,6 @@
 import { badRequest } from '../common/domain-error.js';
 import type { LabelPair, RawSeries } from '../signals/signal.types.js';
-import type { DecodedWrite, WantsMetric } from './decoded-write.js';
+import { countDiscard, type DecodedWrite, type LabelLimitReason, type WantsMetric } from './decoded-write.js';
 import { limitExceeded, type IngestLimits } from './ingest-limits.js';
 import { decodeOrReject, embeddedEnd, protoReader, skipField, WIRE_LEN, WIRE_VARINT, type ProtoReader } from './proto-reader.js';
 import { SampleSpans } from './remote-write-sample.js';
@@ -31,6 +31,7 @@ class V2Decoder {
   private ignoredSamples = 0;
   private histograms = 0;
   private exemplars = 0;
+  private readonly discarded: Partial<Record<LabelLimitReason, number>> = {};
 
   constructor(
     body: Uint8Array,
@@ -70,8 +71,8 @@ class V2Decoder {
       r.pos = seriesSpans[i]!;
       this.timeSeries(seriesSpans[i + 1]!);
     }
-    const { series, samples, ignoredSamples, histograms, exemplars } = this;
-    return { series, samples, ignoredSamples, histograms, exemplars };
+    const { series, samples, ignoredSamples, histograms, exemplars, discarded } = this;
+    return { series, samples, ignoredSamples, histograms, exemplars, discarded };
   }
 
   private timeSeries(end: number): void {
@@ -102,10 +103,15 @@ class V2Decoder {
     }
     if (r.pos !== end) throw badRequest('truncated time series');
     if (refCount % 2 !== 0) throw badRequest('labels_refs has an odd length');
-    this.checkLabelSizes(refCount);
     const samples = this.sampleSpans.count;
     this.samples += samples;
     if (samples === 0) return;
+    // a label limit drops this series only (Mimir's rule): the rest of the request is kept
+    const over = refCount > this.refs.length ? 'max_labels_per_series' : this.labelSizeLimit(refCount);
+    if (over !== undefined) {
+      countDiscard(this.discarded, over, samples);
+      return;
+    }
     if (!this.isWanted(refCount)) {
       this.ignoredSamples += samples;
       return;
@@ -113,24 +119,19 @@ class V2Decoder {
     this.series.push({ labels: this.buildLabels(refCount), samples: this.sampleSpans.decode(this.r) });
   }
 
+  /** refs past maxLabelsPerSeries are checked but not kept; the count tells the series is over */
   private pushRef(count: number, ref: number): number {
-    if (count >= this.refs.length) {
-      throw limitExceeded('labels per series', 'maxLabelsPerSeries', this.limits.maxLabelsPerSeries);
-    }
     if (ref >= this.symbols.length) throw badRequest(`label ref ${ref} out of range (${this.symbols.length} symbols)`);
-    this.refs[count] = ref;
+    if (count < this.refs.length) this.refs[count] = ref;
     return count + 1;
   }
 
-  private checkLabelSizes(refCount: number): void {
+  private labelSizeLimit(refCount: number): LabelLimitReason | undefined {
     for (let i = 0; i < refCount; i += 2) {
-      if (this.symbolBytes[this.refs[i]!]! > this.limits.maxLabelNameBytes) {
-        throw limitExceeded('label name length', 'maxLabelNameBytes', this.limits.maxLabelNameBytes);
-      }
-      if (this.symbolBytes[this.refs[i + 1]!]! > this.limits.maxLabelValueBytes) {
-        throw limitExceeded('label value length', 'maxLabelValueBytes', this.limits.maxLabelValueBytes);
-      }
+      if (this.symbolBytes[this.refs[i]!]! > this.limits.maxLabelNameBytes) return 'label_name_too_long';
+      if (this.symbolBytes[this.refs[i + 1]!]! > this.limits.maxLabelValueBytes) return 'label_value_too_long';
     }
+    return undefined;
   }
 
   // The wants() answer is cached per symbol: a metric name is asked about once per request.

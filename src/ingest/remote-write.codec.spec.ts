@@ -55,13 +55,29 @@ for (const { name, encode, decode } of versions) {
       rejects(() => decode(encode(sampleSeries()), all, { ...defaultLimits, maxSeriesPerRequest: 2 }), /maxSeriesPerRequest=2/);
     });
 
-    it('rejects more labels per series than maxLabelsPerSeries', () => {
-      rejects(() => decode(encode(sampleSeries()), all, { ...defaultLimits, maxLabelsPerSeries: 3 }), /maxLabelsPerSeries=3/);
+    it('drops a series with more labels than maxLabelsPerSeries, counts it, and keeps the rest', () => {
+      const out = decode(encode(sampleSeries()), all, { ...defaultLimits, maxLabelsPerSeries: 3 });
+      assert.deepEqual(
+        out.series.map((s) => s.labels[0]!.value),
+        ['node_cpu_seconds_total', 'coredns_dns_responses_total'],
+      );
+      assert.deepEqual(out.discarded, { max_labels_per_series: 3 });
+      assert.equal(out.samples, 5);
     });
 
-    it('rejects long label names and values', () => {
-      rejects(() => decode(encode(sampleSeries()), all, { ...defaultLimits, maxLabelNameBytes: 4 }), /maxLabelNameBytes=4/);
-      rejects(() => decode(encode(sampleSeries()), all, { ...defaultLimits, maxLabelValueBytes: 10 }), /maxLabelValueBytes=10/);
+    it('drops series with a long label name or value, wanted or not, and keeps the rest', () => {
+      const names = decode(encode(sampleSeries()), all, { ...defaultLimits, maxLabelNameBytes: 4 });
+      assert.equal(names.series.length, 0, '__name__ is 8 bytes');
+      assert.deepEqual(names.discarded, { label_name_too_long: 5 });
+      // apiserver_request_total (23 bytes) and coredns_dns_responses_total (27) are over 22;
+      // node_cpu_seconds_total (22) is not, and not wanted: ignored as usual
+      const values = decode(encode(sampleSeries()), wantsCatalog, { ...defaultLimits, maxLabelValueBytes: 22 });
+      assert.deepEqual(
+        values.series.map((s) => s.labels[0]!.value),
+        [],
+      );
+      assert.deepEqual(values.discarded, { label_value_too_long: 4 });
+      assert.equal(values.ignoredSamples, 1);
     });
 
     it('rejects invalid UTF-8 in a label value', () => {

@@ -70,14 +70,41 @@ describe('text exposition parser', () => {
     rejectsAtLine('up', 1, /value/);
   });
 
-  it('enforces the label limits', () => {
-    assert.throws(
-      () => parseTextExposition(`up{a="${'x'.repeat(200)}"} 1`, all, defaultLimits, { defaultTimestampMs: 0 }),
-      /maxLabelValueBytes=128/,
+  it('drops and counts a line over a label limit, keeping the other lines', () => {
+    const text = [
+      `up{a="${'x'.repeat(200)}"} 1`,
+      `up{${'b'.repeat(65)}="1"} 1`,
+      `up{${Array.from({ length: 16 }, (_, i) => `l${i}="v"`).join(',')}} 1`,
+      `up{a="${'é'.repeat(65)}"} 1`, // 65 characters, 130 bytes
+      `up{a="${'x'.repeat(5000)}"} 1`,
+      `# ${'x'.repeat(5000)}`, // a long comment is skipped, not counted
+      'up{job="kept"} 1',
+    ].join('\n');
+    const out = parseTextExposition(text, all, defaultLimits, { defaultTimestampMs: 0 });
+    assert.deepEqual(
+      out.series.map((s) => s.labels.at(-1)!.value),
+      ['kept'],
     );
+    assert.deepEqual(out.discarded, { label_value_too_long: 2, label_name_too_long: 1, max_labels_per_series: 1, line_too_long: 1 });
+    assert.equal(out.samples, 6);
     assert.throws(
       () => parseTextExposition('up 1\nup 2', all, { ...defaultLimits, maxSeriesPerRequest: 1 }, { defaultTimestampMs: 0 }),
       /maxSeriesPerRequest=1/,
     );
+  });
+});
+
+describe('text exposition parser: linear in its input', () => {
+  it('parses a 10 MiB single-line label bomb by dropping the line, and keeps the next line', () => {
+    const limits = { ...defaultLimits, maxLineBytes: 512 * 1024 };
+    const bomb = `apiserver_request_total{${'a="v",'.repeat(1_800_000)}} 1`;
+    assert.ok(bomb.length > 10 * 2 ** 20);
+    const out = parseTextExposition(`${bomb}\nup 1\n`, all, limits, { defaultTimestampMs: 0 });
+    assert.deepEqual(out.discarded, { line_too_long: 1 });
+    assert.equal(out.series.length, 1);
+    // under the line limit, the label count stops the parse at the limit, not at the end of the line
+    const many = `up{${Array.from({ length: 5000 }, (_, i) => `l${i}="v"`).join(',')}} 1`;
+    const wide = parseTextExposition(many, all, { ...limits, maxLabelsPerSeries: 64 }, { defaultTimestampMs: 0 });
+    assert.deepEqual(wide.discarded, { max_labels_per_series: 1 });
   });
 });

@@ -1,6 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { badRequest } from '../common/domain-error.js';
 import { NotifyStore } from './storage/notify.store.js';
+import { Scope } from '../auth/scope.decorator.js';
 
 const iso = (v: unknown): string | null => (v === null || v === undefined ? null : new Date(v as string | Date).toISOString());
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -12,6 +13,7 @@ export class NotificationsController {
   constructor(private readonly store: NotifyStore) {}
 
   @Get()
+  @Scope('read')
   async list(@Query('alertId') alertId?: unknown, @Query('limit') limitParam?: unknown): Promise<unknown[]> {
     if (alertId !== undefined && (typeof alertId !== 'string' || alertId.length === 0 || alertId.length > 64)) {
       throw badRequest('alertId must be a string of 1 to 64 characters');

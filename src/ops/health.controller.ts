@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../config/config.tokens.js';
 import { pingRedis } from './redis-ping.js';
+import { Public } from '../auth/scope.decorator.js';
 
 // /healthz: the process serves HTTP (liveness; restarts help only when this fails).
 // /readyz: every dependency answers within its timeout; 503 names the ones that did not.
@@ -17,11 +18,13 @@ export class HealthController {
   ) {}
 
   @Get('healthz')
+  @Public()
   healthz(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('readyz')
+  @Public()
   async readyz(@Res() res: Response): Promise<void> {
     const timeout = this.config.ops.readinessTimeoutMs;
     const checks: HealthIndicatorFunction[] = [this.database.pingCheck('database').withTimeout(timeout)];

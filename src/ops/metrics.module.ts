@@ -14,7 +14,9 @@ export { METRICS_REGISTRY };
       provide: METRICS_REGISTRY,
       useFactory: () => {
         const registry = new Registry();
-        collectDefaultMetrics({ register: registry, prefix: 'wavewatch_process_' });
+        // prom-client's standard names (process_resident_memory_bytes, nodejs_eventloop_lag_seconds,
+        // nodejs_gc_duration_seconds…), so stock Node.js dashboards and alerts apply unchanged
+        collectDefaultMetrics({ register: registry });
         return registry;
       },
     },

@@ -7,6 +7,7 @@ import { parseDeployEvents } from './parse-deploy-events.js';
 import { readJsonBody } from './read-json-body.js';
 import { RolloutsMetrics } from './rollouts.metrics.js';
 import { RolloutsService, type RecordResult } from './rollouts.service.js';
+import { Scope } from '../auth/scope.decorator.js';
 
 @Controller('api/v1/deploy-events')
 export class DeployEventsController {
@@ -17,6 +18,7 @@ export class DeployEventsController {
   ) {}
 
   @Post()
+  @Scope('events:write')
   @HttpCode(202)
   async post(@Req() req: Request): Promise<RecordResult> {
     let body: unknown;

@@ -3,6 +3,7 @@ import { badRequest, notFound } from '../common/domain-error.js';
 import { toRolloutView, type RolloutView } from './rollout-view.js';
 import type { RolloutStatus } from './rollout.types.js';
 import { RolloutsService } from './rollouts.service.js';
+import { Scope } from '../auth/scope.decorator.js';
 
 const statuses: readonly RolloutStatus[] = ['in_progress', 'completed', 'aborted', 'rolled_back'];
 
@@ -11,6 +12,7 @@ export class RolloutsController {
   constructor(private readonly rollouts: RolloutsService) {}
 
   @Get()
+  @Scope('read')
   list(@Query('status') status?: string): RolloutView[] {
     if (status !== undefined && !statuses.includes(status as RolloutStatus)) {
       throw badRequest(`status: expected one of ${statuses.join('|')}`);
@@ -22,6 +24,7 @@ export class RolloutsController {
   }
 
   @Get(':id')
+  @Scope('read')
   get(@Param('id') id: string): RolloutView {
     const state = this.rollouts.get(id);
     if (!state) throw notFound(`rollout ${id} not found`);

@@ -1,6 +1,9 @@
 import type { ComponentDef } from './signal-plan.js';
 import type { StepEvaluator } from './step-evaluator.js';
 
+/** a signal ring's first size; it doubles up to the window as the signal's history grows */
+const INITIAL_RING_STEPS = 16;
+
 export interface WindowGeometry {
   readonly stepMs: number;
   /** steps kept in the finished signal windows */
@@ -16,6 +19,8 @@ export interface WindowGeometry {
 // once into the signal windows (a ring per signal). Gauges are stored as difference
 // arrays — a sample changes its series' contribution from its step to where the
 // lookback ends — so a step's sum is a prefix sum, whatever the number of series.
+// Memory follows the data: a component's accumulator exists once a series fed it, a
+// signal's ring once it had a value, and a ring starts small and doubles up to the window.
 export class ClusterWindow {
   /** newest sample time */
   watermarkMs = -Infinity;
@@ -29,12 +34,16 @@ export class ClusterWindow {
   private intervalNow = 0;
   private intervalBefore = 0;
   private epochStep = -Infinity;
-  private components = 0;
-  /** per component: H increase/diff slots, then H coverage/count slots */
-  open = new Float64Array(0);
-  /** per component: folded gauge diffs (sum, count), or the carried max (value, step) */
-  private base = new Float64Array(0);
-  private readonly final: Float64Array;
+  /**
+   * per component fed so far: H increase/diff slots, H coverage/count slots, then the folded
+   * gauge diffs (sum, count) or the carried max (value, step)
+   */
+  private readonly accumulators: (Float64Array | undefined)[] = [];
+  /** ids of the components in `accumulators`, ascending */
+  private readonly fed: number[] = [];
+  /** per signal that ever had a value: its ring, and the first step it holds */
+  private readonly rings: (Float64Array | undefined)[] = [];
+  private readonly ringFrom: number[] = [];
 
   constructor(
     readonly name: string,
@@ -46,8 +55,6 @@ export class ClusterWindow {
   ) {
     this.lo = 0;
     this.finalBefore = 0;
-    this.final = new Float64Array(signalCount * geometry.windowSteps).fill(Number.NaN);
-    this.grow();
   }
 
   /** places the open ring at the cluster's first sample, leaving room for series scraped a little earlier */
@@ -56,19 +63,31 @@ export class ClusterWindow {
     this.finalBefore = this.lo;
   }
 
-  /** makes room for components created after this window (new histogram buckets) */
-  grow(): void {
-    const n = this.defs.length;
-    if (n === this.components) return;
+  /** bytes of typed arrays this window holds (for the memory bench and the stats) */
+  bytes(): number {
+    let n = 0;
+    for (const c of this.fed) n += this.accumulators[c]!.byteLength;
+    for (const r of this.rings) if (r) n += r.byteLength;
+    return n;
+  }
+
+  /** the accumulator of component c, created on first use */
+  acc(c: number): Float64Array {
+    const known = this.accumulators[c];
+    if (known) return known;
     const h = this.geometry.openSteps;
-    const open = new Float64Array(n * 2 * h);
-    open.set(this.open);
-    this.open = open;
-    const base = new Float64Array(n * 2);
-    base.set(this.base);
-    for (let c = this.components; c < n; c++) if (this.defs[c]!.kind === 'gauge_max') base[2 * c + 1] = -Infinity;
-    this.base = base;
-    this.components = n;
+    const a = new Float64Array(2 * h + 2);
+    if (this.defs[c]!.kind === 'gauge_max') a[2 * h + 1] = -Infinity;
+    while (this.accumulators.length < c) this.accumulators.push(undefined);
+    this.accumulators[c] = a;
+    let i = this.fed.length;
+    this.fed.push(c);
+    while (i > 0 && this.fed[i - 1]! > c) {
+      this.fed[i] = this.fed[i - 1]!;
+      i--;
+    }
+    this.fed[i] = c;
+    return a;
   }
 
   noteInterval(ms: number): void {
@@ -86,23 +105,24 @@ export class ClusterWindow {
   /** adds to a gauge's difference array; a change older than the ring applies to all held steps */
   addGauge(c: number, k: number, dv: number, dn: number): void {
     const s = this.slot(k);
+    const a = this.acc(c);
+    const h = this.geometry.openSteps;
     if (s < 0) {
-      this.base[2 * c]! += dv;
-      this.base[2 * c + 1]! += dn;
+      a[2 * h]! += dv;
+      a[2 * h + 1]! += dn;
       return;
     }
-    const at = 2 * c * this.geometry.openSteps + s;
-    this.open[at]! += dv;
-    this.open[at + this.geometry.openSteps]! += dn;
+    a[s]! += dv;
+    a[s + h]! += dn;
   }
 
   addMax(c: number, k: number, v: number): void {
     const s = this.slot(k);
     if (s < 0) return;
-    const at = 2 * c * this.geometry.openSteps + s;
+    const a = this.acc(c);
     const h = this.geometry.openSteps;
-    if (this.open[at + h] === 0 || v > this.open[at]!) this.open[at] = v;
-    this.open[at + h]! += 1;
+    if (a[s + h] === 0 || v > a[s]!) a[s] = v;
+    a[s + h]! += 1;
   }
 
   /** steps before the returned one are final once the watermark has passed them by about one scrape interval */
@@ -127,9 +147,21 @@ export class ClusterWindow {
 
   /** the finished value of signal s at step k, NaN when not final or out of the window */
   value(s: number, k: number): number {
-    const w = this.geometry.windowSteps;
-    if (k < 0 || k >= this.finalBefore || k < this.finalBefore - w) return Number.NaN;
-    return this.final[s * w + (k % w)]!;
+    const ring = this.rings[s];
+    if (ring === undefined || k < this.ringFrom[s]! || k >= this.finalBefore || k < this.finalBefore - this.geometry.windowSteps) return Number.NaN;
+    return ring[k % ring.length]!;
+  }
+
+  /** newest final finite value of signal s in the window */
+  latest(s: number): number | undefined {
+    const ring = this.rings[s];
+    if (ring === undefined) return undefined;
+    const oldest = Math.max(this.ringFrom[s]!, this.finalBefore - this.geometry.windowSteps, 0);
+    for (let k = this.finalBefore - 1; k >= oldest; k--) {
+      const v = ring[k % ring.length]!;
+      if (v === v) return v;
+    }
+    return undefined;
   }
 
   private advance(newLo: number): void {
@@ -143,48 +175,52 @@ export class ClusterWindow {
 
   private fold(slot: number, k: number): void {
     const h = this.geometry.openSteps;
-    for (let c = 0; c < this.components; c++) {
-      const at = 2 * c * h + slot;
+    for (const c of this.fed) {
+      const a = this.accumulators[c]!;
       const kind = this.defs[c]!.kind;
       if (kind === 'gauge_sum') {
-        this.base[2 * c]! += this.open[at]!;
-        this.base[2 * c + 1]! += this.open[at + h]!;
-      } else if (kind === 'gauge_max' && this.open[at + h]! > 0) {
-        this.base[2 * c] = this.open[at]!;
-        this.base[2 * c + 1] = k;
+        a[2 * h]! += a[slot]!;
+        a[2 * h + 1]! += a[slot + h]!;
+      } else if (kind === 'gauge_max' && a[slot + h]! > 0) {
+        a[2 * h] = a[slot]!;
+        a[2 * h + 1] = k;
       }
-      this.open[at] = 0;
-      this.open[at + h] = 0;
+      a[slot] = 0;
+      a[slot + h] = 0;
     }
   }
 
   private finalize(first: number, to: number): void {
     const { openSteps: h, windowSteps: w, lookbackSteps } = this.geometry;
-    const n = this.components;
-    this.scratch.ensure(n, this.signalCount);
+    this.scratch.ensure(this.defs.length, this.signalCount);
     const { values, aux, cum, cumCount, carry, carryStep, out } = this.scratch;
-    // after a jump longer than the window only its last W steps can be held
+    // components nothing fed read as empty: no increase, no live series, no max
+    values.fill(0);
+    aux.fill(0);
+    // after a jump longer than the window only its last W steps can be held, and nothing older
     const from = Math.max(first, to - w);
+    if (from > first) this.rings.length = 0;
     const prefixEnd = Math.min(from, this.lo + h);
+    const fed = this.fed;
     // gauges: prefix sums up to `from`; max gauges: the newest value before `from`
-    for (let c = 0; c < n; c++) {
+    for (const c of fed) {
+      const a = this.accumulators[c]!;
       const kind = this.defs[c]!.kind;
       if (kind === 'gauge_sum') {
-        let v = this.base[2 * c]!;
-        let m = this.base[2 * c + 1]!;
+        let v = a[2 * h]!;
+        let m = a[2 * h + 1]!;
         for (let k = this.lo; k < prefixEnd; k++) {
-          v += this.open[2 * c * h + (k % h)]!;
-          m += this.open[2 * c * h + h + (k % h)]!;
+          v += a[k % h]!;
+          m += a[h + (k % h)]!;
         }
         cum[c] = v;
         cumCount[c] = m;
       } else if (kind === 'gauge_max') {
-        carry[c] = this.base[2 * c]!;
-        carryStep[c] = this.base[2 * c + 1]!;
+        carry[c] = a[2 * h]!;
+        carryStep[c] = a[2 * h + 1]!;
         for (let k = this.lo; k < prefixEnd; k++) {
-          const at = 2 * c * h + (k % h);
-          if (this.open[at + h]! > 0) {
-            carry[c] = this.open[at]!;
+          if (a[(k % h) + h]! > 0) {
+            carry[c] = a[k % h]!;
             carryStep[c] = k;
           }
         }
@@ -193,10 +229,10 @@ export class ClusterWindow {
     for (let k = from; k < to; k++) {
       const inRing = k >= this.lo && k < this.lo + h;
       const slot = k % h;
-      for (let c = 0; c < n; c++) {
-        const at = 2 * c * h + slot;
-        const d = inRing ? this.open[at]! : 0;
-        const a = inRing ? this.open[at + h]! : 0;
+      for (const c of fed) {
+        const acc = this.accumulators[c]!;
+        const d = inRing ? acc[slot]! : 0;
+        const a = inRing ? acc[slot + h]! : 0;
         switch (this.defs[c]!.kind) {
           case 'counter':
             values[c] = d;
@@ -219,9 +255,35 @@ export class ClusterWindow {
         }
       }
       this.evaluator.evaluate(values, aux, out, this.name);
-      for (let s = 0; s < this.signalCount; s++) this.final[s * w + (k % w)] = out[s]!;
+      for (let s = 0; s < this.signalCount; s++) this.store(s, k, out[s]!);
     }
     if (to > this.finalBefore) this.finalBefore = to;
+  }
+
+  /** writes step k of signal s; steps are written in order, so a ring holds [ringFrom, k) */
+  private store(s: number, k: number, v: number): void {
+    let ring = this.rings[s];
+    if (ring === undefined) {
+      if (v !== v) return;
+      while (this.rings.length < s) this.rings.push(undefined);
+      ring = new Float64Array(Math.min(INITIAL_RING_STEPS, this.geometry.windowSteps)).fill(Number.NaN);
+      this.rings[s] = ring;
+      this.ringFrom[s] = k;
+    } else if (k - this.ringFrom[s]! >= ring.length && ring.length < this.geometry.windowSteps) {
+      ring = this.grownRing(ring, this.ringFrom[s]!, k);
+      this.rings[s] = ring;
+    }
+    ring[k % ring.length] = v;
+  }
+
+  /** a ring twice as large (at most the window) holding the steps [from, k) of the old one */
+  private grownRing(old: Float64Array, from: number, k: number): Float64Array {
+    const w = this.geometry.windowSteps;
+    let size = old.length;
+    while (size <= k - from && size < w) size = Math.min(2 * size, w);
+    const ring = new Float64Array(size).fill(Number.NaN);
+    for (let j = Math.max(from, k - old.length); j < k; j++) ring[j % size] = old[j % old.length]!;
+    return ring;
   }
 }
 

@@ -3,6 +3,7 @@ import { badRequest, notFound } from '../common/domain-error.js';
 import { parseRange, parseSignalNames } from './signal-query.js';
 import type { SignalReader } from './signal.types.js';
 import { SIGNAL_READER } from './signals.tokens.js';
+import { Scope } from '../auth/scope.decorator.js';
 
 export interface ClusterView {
   name: string;
@@ -25,6 +26,7 @@ export class ClustersController {
   constructor(@Inject(SIGNAL_READER) private readonly reader: SignalReader) {}
 
   @Get()
+  @Scope('read')
   list(): ClusterView[] {
     return this.reader
       .clusters()
@@ -40,6 +42,7 @@ export class ClustersController {
   }
 
   @Get(':name/signals')
+  @Scope('read')
   signals(
     @Param('name') name: string,
     @Query() query: Record<string, unknown>,

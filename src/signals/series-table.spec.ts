@@ -27,3 +27,22 @@ describe('series table', () => {
     assert.equal(table.highWater, 3000);
   });
 });
+
+describe('series table: hash collisions', () => {
+  it('keeps two series apart when their hashes collide (labels are compared on a hit)', () => {
+    const collide = (_labels: unknown, out: Int32Array): void => {
+      out[0] = 42;
+      out[1] = 7;
+    };
+    const table = new SeriesTable(collide);
+    const a = table.add(labels({ __name__: 'up', instance: 'a' }), 0, 0);
+    assert.equal(table.find(labels({ __name__: 'up', instance: 'b' })), -1, 'same hash, other labels: not the same series');
+    const b = table.add(labels({ __name__: 'up', instance: 'b' }), 0, 0);
+    assert.notEqual(a, b);
+    assert.equal(table.find(labels({ __name__: 'up', instance: 'a' })), a);
+    assert.equal(table.find(labels({ __name__: 'up', instance: 'b' })), b);
+    table.remove(a);
+    assert.equal(table.find(labels({ __name__: 'up', instance: 'b' })), b, 'a deleted slot does not end the probe');
+    assert.equal(table.find(labels({ __name__: 'up', instance: 'a' })), -1);
+  });
+});

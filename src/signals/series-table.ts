@@ -7,6 +7,8 @@ const DELETED = -2;
 // State of every active raw series as parallel typed arrays indexed by a small id, so a
 // sample touches numbers only. Series are found through an open-addressing table keyed by
 // the 64-bit label hash (typed arrays: no allocation per lookup, ~40 bytes per series).
+// A hash hit is confirmed by comparing the labels, which are kept by reference (decoders
+// share the strings), so two series that collide stay two series.
 export class SeriesTable {
   private readonly hash = new Int32Array(2);
   private live = new Uint8Array(1024);
@@ -23,8 +25,12 @@ export class SeriesTable {
   lastV = new Float64Array(1024);
   cluster = new Int32Array(1024);
   profile = new Int32Array(1024);
+  private labels: (readonly LabelPair[] | undefined)[] = [];
   /** ids in use are below this */
   highWater = 0;
+
+  /** `hash` is replaceable so tests can force collisions */
+  constructor(private readonly hashOf: (labels: readonly LabelPair[], out: Int32Array) => void = hashLabels) {}
 
   get size(): number {
     return this.count;
@@ -40,14 +46,14 @@ export class SeriesTable {
 
   /** id of the series with these (name-sorted) labels, -1 when unknown */
   find(labels: readonly LabelPair[]): number {
-    hashLabels(labels, this.hash);
+    this.hashOf(labels, this.hash);
     const lo = this.hash[0]!;
     const hi = this.hash[1]!;
     const mask = this.slots.length - 1;
     for (let i = lo & mask; ; i = (i + 1) & mask) {
       const id = this.slots[i]!;
       if (id === EMPTY) return -1;
-      if (id >= 0 && this.hashLo[id] === lo && this.hashHi[id] === hi) return id;
+      if (id >= 0 && this.hashLo[id] === lo && this.hashHi[id] === hi && sameLabels(this.labels[id]!, labels)) return id;
     }
   }
 
@@ -55,7 +61,7 @@ export class SeriesTable {
   add(labels: readonly LabelPair[], cluster: number, profile: number): number {
     const id = this.free.pop() ?? this.highWater++;
     if (id >= this.lastT.length) this.grow();
-    hashLabels(labels, this.hash);
+    this.hashOf(labels, this.hash);
     this.hashLo[id] = this.hash[0]!;
     this.hashHi[id] = this.hash[1]!;
     this.live[id] = 1;
@@ -67,6 +73,7 @@ export class SeriesTable {
     this.lastV[id] = Number.NaN;
     this.cluster[id] = cluster;
     this.profile[id] = profile;
+    this.labels[id] = labels;
     return id;
   }
 
@@ -80,6 +87,7 @@ export class SeriesTable {
       }
     }
     this.live[id] = 0;
+    this.labels[id] = undefined;
     this.generations[id] = (this.generations[id]! + 1) | 0;
     this.free.push(id);
     this.count--;
@@ -112,6 +120,13 @@ export class SeriesTable {
     this.live = grown(this.live, new Uint8Array(n));
     this.generations = grown(this.generations, new Int32Array(n));
   }
+}
+
+function sameLabels(a: readonly LabelPair[], b: readonly LabelPair[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i]!.name !== b[i]!.name || a[i]!.value !== b[i]!.value) return false;
+  return true;
 }
 
 function grown<T extends Float64Array | Int32Array | Uint8Array>(from: T, to: T): T {

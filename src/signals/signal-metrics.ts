@@ -23,15 +23,14 @@ export class SignalMetrics {
         this.set(store.stats().clusters);
       },
     });
-    let reported = 0;
-    const evicted = new Counter({
-      name: 'wavewatch_signal_series_evicted_total',
-      help: 'Raw series forgotten after going idle.',
+    monotonic(registry, 'wavewatch_signal_series_evicted_total', 'Raw series forgotten after going idle.', () => store.stats().evictedSeries);
+    monotonic(registry, 'wavewatch_signal_clusters_evicted_total', 'Clusters forgotten after sending nothing for the signal window.', () => store.stats().evictedClusters);
+    new Gauge({
+      name: 'wavewatch_signal_window_bytes',
+      help: 'Bytes of the signal windows (accumulators and signal rings) over all clusters.',
       registers: [registry],
       collect() {
-        const total = store.stats().evictedSeries;
-        if (total > reported) evicted.inc(total - reported);
-        reported = total;
+        this.set(store.windowBytes());
       },
     });
     new Gauge({
@@ -43,4 +42,19 @@ export class SignalMetrics {
       },
     });
   }
+}
+
+/** a counter that follows a total the store keeps */
+function monotonic(registry: Registry, name: string, help: string, read: () => number): void {
+  let reported = 0;
+  const counter = new Counter({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      const total = read();
+      if (total > reported) counter.inc(total - reported);
+      reported = total;
+    },
+  });
 }

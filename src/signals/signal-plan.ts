@@ -53,6 +53,10 @@ export interface SeriesProfile {
 }
 
 const EMPTY = new Int32Array(0);
+/** profileOf: the series is a bucket beyond its histogram's bucket limit */
+export const TOO_MANY_BUCKETS = -2;
+/** `le` spellings remembered per bound ("1", "1.0", "1e0"); beyond, they are parsed each time */
+const SPELLINGS_PER_BUCKET = 4;
 
 function parseLe(le: string): number {
   if (le === '+Inf' || le === 'Inf' || le === '+inf') return Infinity;
@@ -70,7 +74,11 @@ export class SignalPlan {
   private readonly byMetric = new Map<string, MetricTerm[]>();
   private readonly profileIds = new Map<string, number>();
 
-  constructor(specs: readonly SignalSpec[]) {
+  /** maxBuckets: distinct `le` bounds per histogram; each costs a component every cluster may hold */
+  constructor(
+    specs: readonly SignalSpec[],
+    private readonly maxBuckets = 128,
+  ) {
     this.signals = specs.map((spec) => this.compile(spec));
     this.signals.forEach((s, i) => this.signalIndex.set(s.name, i));
   }
@@ -79,7 +87,7 @@ export class SignalPlan {
     return this.byMetric.has(metric);
   }
 
-  /** the profile id of a new series, or -1 when it feeds nothing */
+  /** the profile id of a new series, -1 when it feeds nothing, TOO_MANY_BUCKETS past the bucket limit */
   profileOf(metric: string, labels: readonly LabelPair[]): number {
     const candidates = this.byMetric.get(metric);
     if (!candidates) return -1;
@@ -89,6 +97,7 @@ export class SignalPlan {
     for (const t of candidates) {
       if (!matchesAll(t.matchers, labels)) continue;
       const id = t.histogram >= 0 ? this.bucketComponent(t.histogram, labelValue(labels, 'le')) : t.component;
+      if (id === TOO_MANY_BUCKETS) return TOO_MANY_BUCKETS;
       if (id < 0) continue;
       const kind = this.components[id]!.kind;
       const list = kind === 'counter' ? counters : kind === 'gauge_sum' ? gauges : maxes;
@@ -163,6 +172,8 @@ export class SignalPlan {
     const bound = parseLe(le);
     if (Number.isNaN(bound)) return -1;
     let at = h.bounds.findIndex((b) => b === bound);
+    if (at < 0 && h.bounds.length >= this.maxBuckets) return TOO_MANY_BUCKETS;
+    if (at >= 0 && h.byLe.size >= SPELLINGS_PER_BUCKET * this.maxBuckets) return h.components[at]!;
     if (at < 0) {
       const id = this.components.length;
       this.components.push({ kind: 'counter', transform: 0 });

@@ -15,6 +15,9 @@ export function signalStoreOptions(config: AppConfig): SignalStoreOptions {
     idleMs: IDLE_MS,
     clusterLabel: config.ingest.clusterLabel,
     maxActiveSeries: config.ingest.maxActiveSeries,
+    maxClusters: config.ingest.maxClusters,
+    replicaLabels: config.ingest.replicaLabels,
+    maxHistogramBuckets: config.ingest.maxHistogramBuckets,
     specs: mergeSpecs(defaultCatalog(), config.signals.definitions),
     defaults: {
       nodes: (cluster) => config.clusters[cluster]?.nodes,

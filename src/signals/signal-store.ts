@@ -1,9 +1,9 @@
 import { ClusterWindow, StepScratch, type WindowGeometry } from './cluster-window.js';
 import { SeriesTable } from './series-table.js';
-import { SignalPlan, TRANSFORM_CODE, type SeriesProfile } from './signal-plan.js';
+import { SignalPlan, TOO_MANY_BUCKETS, TRANSFORM_CODE, type SeriesProfile } from './signal-plan.js';
 import type { SignalSpec } from './signal-spec.js';
 import { StepEvaluator, type ClusterDefaults } from './step-evaluator.js';
-import type { AppendResult, ClusterInfo, LabelPair, RawSample, RawSeries, SeriesSink, SignalName, SignalReader } from './signal.types.js';
+import type { AppendOptions, AppendResult, ClusterInfo, DiscardReason, LabelPair, RawSample, RawSeries, SeriesSink, SignalName, SignalReader } from './signal.types.js';
 import { SIGNALS } from './signal.types.js';
 
 export interface SignalStoreOptions {
@@ -15,6 +15,12 @@ export interface SignalStoreOptions {
   readonly idleMs: number;
   readonly clusterLabel: string;
   readonly maxActiveSeries: number;
+  /** clusters with windows; samples of further new clusters are discarded (`max_clusters`) */
+  readonly maxClusters?: number;
+  /** labels left out of a series' identity: the two replicas of an HA Prometheus pair become one series */
+  readonly replicaLabels?: readonly string[];
+  /** distinct `le` bounds per histogram; series of further buckets are discarded (`max_histogram_buckets`) */
+  readonly maxHistogramBuckets?: number;
   readonly specs: readonly SignalSpec[];
   readonly defaults: ClusterDefaults;
 }
@@ -23,6 +29,7 @@ export interface SignalStoreStats {
   readonly activeSeries: number;
   readonly clusters: number;
   readonly evictedSeries: number;
+  readonly evictedClusters: number;
   readonly watermarkMs: number | undefined;
 }
 
@@ -31,6 +38,10 @@ const ONE = TRANSFORM_CODE.one;
 /** a cluster that received nothing for this many sweeps has its series forgotten */
 const SILENT_SWEEPS = 10;
 const MAX_READ_POINTS = 1_000_000;
+/** event time between sweeps, at least */
+const SWEEP_EVERY_MS = 60_000;
+/** a series id for "drop these samples, counted under result.discarded" */
+const DISCARDED = -3;
 
 // The signal store: ingest appends raw series, the analysis and the API read fixed-step
 // signal windows. Work per sample is a few typed-array updates; labels are matched only
@@ -39,7 +50,11 @@ export class SignalStore implements SeriesSink, SignalReader {
   readonly stepMs: number;
   private readonly plan: SignalPlan;
   private readonly series = new SeriesTable();
-  private readonly windows: ClusterWindow[] = [];
+  /** by cluster id; undefined once an idle cluster was forgotten (its id is reused) */
+  private readonly windows: (ClusterWindow | undefined)[] = [];
+  private readonly freeClusterIds: number[] = [];
+  private readonly replicaLabels: ReadonlySet<string>;
+  private readonly maxClusters: number;
   private readonly clusterIds = new Map<string, number>();
   private readonly geometry: WindowGeometry;
   private readonly evaluator: StepEvaluator;
@@ -49,6 +64,7 @@ export class SignalStore implements SeriesSink, SignalReader {
   private readonly lastTouchSweep: number[] = [];
   private watermark = -Infinity;
   private evicted = 0;
+  private evictedClusters = 0;
   private sweeps = 0;
   private samplesSinceSweep = 0;
   private nextSweepMs = -Infinity;
@@ -59,7 +75,9 @@ export class SignalStore implements SeriesSink, SignalReader {
 
   constructor(private readonly options: SignalStoreOptions) {
     this.stepMs = options.stepMs;
-    this.plan = new SignalPlan(options.specs);
+    this.plan = new SignalPlan(options.specs, options.maxHistogramBuckets);
+    this.replicaLabels = new Set(options.replicaLabels ?? []);
+    this.maxClusters = options.maxClusters ?? Infinity;
     const lookbackSteps = Math.max(1, Math.ceil(options.lookbackMs / options.stepMs));
     this.geometry = {
       stepMs: options.stepMs,
@@ -75,8 +93,10 @@ export class SignalStore implements SeriesSink, SignalReader {
     return this.plan.wants(metricName);
   }
 
-  append(batch: readonly RawSeries[]): AppendResult {
+  /** `options.notAfterMs`: samples newer than this are discarded as `too_far_in_future` (live ingest passes receive time + ingest.maxFutureSeconds) */
+  append(batch: readonly RawSeries[], options: AppendOptions = {}): AppendResult {
     const result: AppendResult = { accepted: 0, outOfOrder: 0, ignored: 0, missingCluster: 0, rejected: 0 };
+    const notAfterMs = options.notAfterMs ?? Infinity;
     let triedSweep = false;
     for (const raw of batch) {
       let id = this.resolve(raw.labels, result, raw.samples.length);
@@ -86,7 +106,7 @@ export class SignalStore implements SeriesSink, SignalReader {
         id = this.resolve(raw.labels, result, raw.samples.length);
       }
       if (id === -2) result.rejected! += raw.samples.length;
-      else if (id >= 0) this.ingest(id, raw.samples, result);
+      else if (id >= 0) this.ingest(id, raw.samples, result, notAfterMs);
     }
     for (const w of this.dirty) w.complete();
     this.dirty.length = 0;
@@ -100,7 +120,9 @@ export class SignalStore implements SeriesSink, SignalReader {
   }
 
   clusters(): readonly ClusterInfo[] {
-    return this.windows.map((w) => this.info(w));
+    const out: ClusterInfo[] = [];
+    for (const w of this.windows) if (w) out.push(this.info(w));
+    return out;
   }
 
   cluster(name: string): ClusterInfo | undefined {
@@ -122,24 +144,54 @@ export class SignalStore implements SeriesSink, SignalReader {
   }
 
   stats(): SignalStoreStats {
-    return { activeSeries: this.series.size, clusters: this.windows.length, evictedSeries: this.evicted, watermarkMs: this.watermarkMs() };
+    return {
+      activeSeries: this.series.size,
+      clusters: this.windows.length - this.freeClusterIds.length,
+      evictedSeries: this.evicted,
+      evictedClusters: this.evictedClusters,
+      watermarkMs: this.watermarkMs(),
+    };
   }
 
-  /** forgets idle series; also runs by itself as event time advances */
+  /** bytes of the signal windows' typed arrays, all clusters (read at scrape time) */
+  windowBytes(): number {
+    let n = 0;
+    for (const w of this.windows) if (w) n += w.bytes();
+    return n;
+  }
+
+  /**
+   * Forgets idle series, and clusters that sent nothing for a window's worth of sweeps and
+   * whose data is older than the window; also runs by itself as event time advances.
+   */
   sweep(): void {
     this.sweeps++;
     this.samplesSinceSweep = 0;
-    this.nextSweepMs = this.watermark + 60_000;
+    this.nextSweepMs = this.watermark + SWEEP_EVERY_MS;
+    const idleSweeps = Math.max(SILENT_SWEEPS, Math.ceil(this.options.windowMs / SWEEP_EVERY_MS));
+    const forget = this.windows.map(
+      (w, c) => w !== undefined && this.sweeps - this.lastTouchSweep[c]! > idleSweeps && w.watermarkMs + this.options.windowMs < this.watermark,
+    );
     const { lastT, cluster } = this.series;
     for (let id = 0; id < this.series.highWater; id++) {
       if (!this.series.alive(id)) continue;
       const c = cluster[id]!;
       const silent = this.sweeps - this.lastTouchSweep[c]! > SILENT_SWEEPS;
-      if (silent || lastT[id]! + this.options.idleMs < this.windows[c]!.watermarkMs) this.evict(id);
+      if (forget[c]) {
+        this.series.remove(id);
+        this.evicted++;
+      } else if (silent || lastT[id]! + this.options.idleMs < this.windows[c]!.watermarkMs) this.evict(id);
     }
+    forget.forEach((gone, c) => {
+      if (!gone) return;
+      this.clusterIds.delete(this.windows[c]!.name);
+      this.windows[c] = undefined;
+      this.freeClusterIds.push(c);
+      this.evictedClusters++;
+    });
   }
 
-  /** series id; -1 when not wanted or without cluster; -2 when refused by the series limit */
+  /** series id; -1 when not wanted or without cluster; -2 when refused by the series limit; DISCARDED when over another bound */
   private resolve(labels: readonly LabelPair[], result: AppendResult, samples: number): number {
     const frozen = Object.isFrozen(labels);
     if (frozen) {
@@ -157,11 +209,14 @@ export class SignalStore implements SeriesSink, SignalReader {
     let sorted = true;
     let previous = '';
     let previousFirst = -1;
+    let replicas = false;
     const clusterLabel = this.options.clusterLabel;
+    const replicaLabels = this.replicaLabels;
     for (const label of labels) {
       const name = label.name;
       if (name === '__name__') metric = label.value;
       else if (name === clusterLabel) clusterName = label.value;
+      else if (replicaLabels.size > 0 && replicaLabels.has(name)) replicas = true;
       // remote_write sends labels sorted: compare whole names only when first chars tie
       const first = name.charCodeAt(0);
       if (first < previousFirst || (first === previousFirst && name < previous)) sorted = false;
@@ -176,33 +231,38 @@ export class SignalStore implements SeriesSink, SignalReader {
       result.missingCluster += samples;
       return -1;
     }
-    const ordered = sorted ? labels : [...labels].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    // an HA pair's replicas send the same series but for these labels: one identity, so the
+    // second copy of each sample is out of order instead of doubling the signal
+    const kept = replicas ? labels.filter((l) => !replicaLabels.has(l.name)) : labels;
+    const ordered = sorted ? kept : [...kept].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const known = this.series.find(ordered);
     if (known >= 0) return known;
     if (this.series.size >= this.options.maxActiveSeries) return -2;
     const profile = this.plan.profileOf(metric, labels);
+    if (profile === TOO_MANY_BUCKETS) return discard(result, 'max_histogram_buckets', samples);
     if (profile < 0) {
       // wanted metric, but these labels feed no signal (e.g. a WATCH latency bucket)
       result.ignored += samples;
       return -1;
     }
-    return this.series.add(ordered, this.clusterOf(clusterName), profile);
+    const cluster = this.clusterOf(clusterName);
+    if (cluster < 0) return discard(result, 'max_clusters', samples);
+    return this.series.add(ordered, cluster, profile);
   }
 
+  /** the cluster's id, created on first use; -1 when ingest.maxClusters clusters exist */
   private clusterOf(name: string): number {
-    let id = this.clusterIds.get(name);
-    if (id === undefined) {
-      id = this.windows.length;
-      this.clusterIds.set(name, id);
-      this.windows.push(
-        new ClusterWindow(name, this.geometry, this.plan.components, this.plan.signals.length, this.evaluator, this.scratch),
-      );
-      this.lastTouchSweep.push(this.sweeps);
-    } else this.windows[id]!.grow();
+    const known = this.clusterIds.get(name);
+    if (known !== undefined) return known;
+    if (this.windows.length - this.freeClusterIds.length >= this.maxClusters) return -1;
+    const id = this.freeClusterIds.pop() ?? this.windows.length;
+    this.clusterIds.set(name, id);
+    this.windows[id] = new ClusterWindow(name, this.geometry, this.plan.components, this.plan.signals.length, this.evaluator, this.scratch);
+    this.lastTouchSweep[id] = this.sweeps;
     return id;
   }
 
-  private ingest(id: number, samples: readonly RawSample[], result: AppendResult): void {
+  private ingest(id: number, samples: readonly RawSample[], result: AppendResult, notAfterMs: number): void {
     const table = this.series;
     const c = table.cluster[id]!;
     const w = this.windows[c]!;
@@ -216,6 +276,11 @@ export class SignalStore implements SeriesSink, SignalReader {
       const v = sample.value;
       if (t <= t0) {
         result.outOfOrder++;
+        continue;
+      }
+      // before anything moves: one sample from the future would freeze every window ahead of real time
+      if (t > notAfterMs) {
+        discard(result, 'too_far_in_future', 1);
         continue;
       }
       // Any NaN ends the series like a stale marker: V8 keeps the marker's bit pattern in
@@ -251,7 +316,6 @@ export class SignalStore implements SeriesSink, SignalReader {
   /** spreads a counter increase over (t0, t] onto the steps it overlaps, by time */
   private spread(w: ClusterWindow, counters: Int32Array, t0: number, t: number, increase: number): void {
     const stepMs = this.stepMs;
-    const h = 2 * this.geometry.openSteps;
     const half = this.geometry.openSteps;
     const inverse = 1 / (t - t0);
     const last = Math.ceil(t / stepMs) - 1;
@@ -260,11 +324,10 @@ export class SignalStore implements SeriesSink, SignalReader {
       if (slot < 0) continue;
       const fraction = (Math.min(t, (k + 1) * stepMs) - Math.max(t0, k * stepMs)) * inverse;
       const part = increase * fraction;
-      const open = w.open;
       for (let i = 0; i < counters.length; i++) {
-        const at = counters[i]! * h + slot;
-        open[at]! += part;
-        open[at + half]! += fraction;
+        const acc = w.acc(counters[i]!);
+        acc[slot]! += part;
+        acc[slot + half]! += fraction;
       }
     }
   }
@@ -330,13 +393,14 @@ export class SignalStore implements SeriesSink, SignalReader {
   /** newest finished finite value of a signal */
   private latest(w: ClusterWindow, signal: SignalName): number | undefined {
     const s = this.plan.signalIndex.get(signal);
-    if (s === undefined) return undefined;
-    for (let k = w.finalBefore - 1; k >= w.finalBefore - this.geometry.windowSteps && k >= 0; k--) {
-      const v = w.value(s, k);
-      if (v === v) return v;
-    }
-    return undefined;
+    return s === undefined ? undefined : w.latest(s);
   }
+}
+
+function discard(result: AppendResult, reason: DiscardReason, samples: number): number {
+  const discarded = (result.discarded ??= {});
+  discarded[reason] = (discarded[reason] ?? 0) + samples;
+  return DISCARDED;
 }
 
 function contribution(transform: number, v: number): number {

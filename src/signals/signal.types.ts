@@ -30,13 +30,23 @@ export interface AppendResult {
    * overloaded, answer 429/503 so the sender retries (absent means 0)
    */
   rejected?: number;
+  /** samples dropped by a configured bound, by reason (absent means none) */
+  discarded?: Partial<Record<DiscardReason, number>>;
+}
+
+/** Bounds the store enforces per sample or series (Mimir's discarded-samples reasons). */
+export type DiscardReason = 'too_far_in_future' | 'max_clusters' | 'max_histogram_buckets';
+
+export interface AppendOptions {
+  /** samples newer than this (ms) are discarded as too_far_in_future; absent: no bound (replays of files, tests) */
+  readonly notAfterMs?: number;
 }
 
 /** Where ingest delivers decoded series. Implemented by the signal reducer. */
 export interface SeriesSink {
   /** Cheap pre-filter so decoders can skip building labels of uninteresting series. */
   wants(metricName: string): boolean;
-  append(series: readonly RawSeries[]): AppendResult;
+  append(series: readonly RawSeries[], options?: AppendOptions): AppendResult;
 }
 
 /** Names of the default catalog (DESIGN §4). User-defined signals add more names. */
