@@ -29,6 +29,15 @@ const expected: Record<string, string> = {
   'GET /api/v1/rollouts/:id': 'read',
   'GET /api/v1/rollouts/:id/health': 'read',
   'GET /api/v1/rollouts/:id/gate': 'read',
+  'POST /api/v1/rollouts/:id/health': 'read',
+  'POST /api/v1/rollouts/:id/gate': 'read',
+  'GET /api/v1/integrations/argo': 'events:write',
+  'POST /api/v1/integrations/argo': 'events:write',
+  'POST /api/v1/integrations/flagger/event': 'events:write',
+  'POST /api/v1/integrations/flagger/confirm': 'events:write',
+  'POST /api/v1/integrations/flagger/rollback': 'events:write',
+  'POST /api/v1/integrations/github': 'events:write',
+  'POST /api/v1/integrations/spinnaker': 'events:write',
   'GET /api/v1/alerts': 'read',
   'GET /api/v1/clusters': 'read',
   'GET /api/v1/clusters/:name/signals': 'read',
@@ -179,7 +188,8 @@ describe('protected mode', () => {
         const found = routes.get(route);
         assert.ok(found, `${route} is missing`);
         assert.equal(found.declared?.scope, scope, route);
-        assert.equal(found.declared?.queryToken, false, `${route} must not take ?token=`);
+        // only Flagger's routes take ?token= (Flagger cannot send headers)
+        assert.equal(found.declared?.queryToken, route.startsWith('POST /api/v1/integrations/flagger/'), `${route}: ?token=`);
       }
       // open by default, read when auth.protectMetrics
       assert.equal(routes.get('GET /metrics')?.effective.scope, 'public');

@@ -49,7 +49,7 @@ describe('POST /api/v1/deploy-events', () => {
     assert.equal(r.status, 202);
     assert.deepEqual(r.body, { accepted: 2, duplicates: 0, rollouts: ['single', 'simple'] });
     const single = await getJson<RolloutView>(`${running.url}/api/v1/rollouts/single`);
-    assert.deepEqual(single.body.waves[0], { wave: 'wave-1', clusters: ['small-a', 'small-b'], status: 'in_progress', startedAt: '2024-12-11T22:01:00.000Z', completedAt: null });
+    assert.deepEqual(single.body.waves[0], { wave: 'wave-1', clusters: ['small-a', 'small-b'], status: 'in_progress', startedAt: '2024-12-11T22:01:00.000Z', completedAt: null, clusterStatus: { 'small-a': 'in_progress', 'small-b': 'in_progress' } });
     const simple = await getJson<RolloutView>(`${running.url}/api/v1/rollouts/simple`);
     assert.equal(simple.body.status, 'in_progress');
     assert.equal(simple.body.plan, null);
@@ -148,7 +148,7 @@ describe('POST /api/v1/deploy-events', () => {
     assert.equal(s.body.status, 'completed');
     assert.equal(s.body.startedAt, '2024-12-11T22:01:00.000Z');
     assert.equal(s.body.endedAt, '2024-12-11T22:30:00.000Z');
-    assert.deepEqual(s.body.waves, [{ wave: 'wave-1', clusters: ['a'], status: 'completed', startedAt: '2024-12-11T22:01:00.000Z', completedAt: '2024-12-11T22:10:00.000Z' }]);
+    assert.deepEqual(s.body.waves, [{ wave: 'wave-1', clusters: ['a'], status: 'completed', startedAt: '2024-12-11T22:01:00.000Z', completedAt: '2024-12-11T22:10:00.000Z', clusterStatus: { a: 'completed' } }]);
   });
 
   it('counts events by type and outcome and the active rollouts', async () => {

@@ -50,7 +50,9 @@ export type GateReasonCode =
   | 'next_wave_capacity'
   | 'telemetry_lost'
   | 'dns_errors_visible'
-  | 'no_data';
+  | 'no_data'
+  // added by the gate (not the analysis) when a deploy tool reported a cluster as failed
+  | 'deploy_failed';
 
 export interface GateReason {
   readonly code: GateReasonCode;

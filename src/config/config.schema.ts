@@ -79,6 +79,50 @@ export const configSchema = z.object({
       maxFieldLength: z.number().int().positive().default(256),
       maxBodyBytes: z.number().int().positive().default(5 * 1024 * 1024),
       maxWavesPerPlan: z.number().int().positive().default(1000),
+      // distinct clusters one wave of one rollout may hold (plan plus every event naming it)
+      maxClustersPerWave: z.number().int().positive().default(10_000),
+    })
+    .prefault({}),
+  // Native deploy-tool adapters (src/rollouts/integrations): where each tool's payload keeps
+  // the rollout, wave and cluster. Teams name these differently, hence configurable.
+  integrations: z
+    .object({
+      // body cap of the adapters and of POST /gate|/health (whose bodies are ignored)
+      maxBodyBytes: z.number().int().positive().default(1024 * 1024),
+      argo: z
+        .object({
+          // label or annotation keys on the Application / Rollout
+          rolloutKey: z.string().min(1).default('wavewatch.io/rollout'),
+          waveKey: z.string().min(1).default('wavewatch.io/wave'),
+          clusterKey: z.string().min(1).default('wavewatch.io/cluster'),
+        })
+        .prefault({}),
+      flagger: z
+        .object({
+          // keys of the webhook's metadata map
+          rolloutKey: z.string().min(1).default('rolloutId'),
+          waveKey: z.string().min(1).default('wave'),
+          clusterKey: z.string().min(1).default('cluster'),
+        })
+        .prefault({}),
+      github: z
+        .object({
+          // HMAC secret of the webhook; unset = every delivery is refused (401)
+          secret: z.string().min(1).optional(),
+          // key under deployment.payload holding { rolloutId, clusters, wave }
+          payloadKey: z.string().min(1).default('wavewatch'),
+        })
+        .prefault({}),
+      spinnaker: z
+        .object({
+          // pipeline trigger parameter naming the rollout (else spinnaker-<executionId>)
+          rolloutParameter: z.string().min(1).default('wavewatchRollout'),
+          versionParameter: z.string().min(1).default('version'),
+          // stage context keys; only stages carrying waveKey are deploy steps of a wave
+          waveKey: z.string().min(1).default('wavewatchWave'),
+          clustersKey: z.string().min(1).default('wavewatchClusters'),
+        })
+        .prefault({}),
     })
     .prefault({}),
   ops: z

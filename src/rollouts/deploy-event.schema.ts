@@ -8,7 +8,7 @@ export interface DeployEventLimits {
   maxWavesPerPlan: number;
 }
 
-const needsWave = new Set<string>(['wave_started', 'wave_completed']);
+const needsWave = new Set<string>(['wave_started', 'wave_completed', 'cluster_started', 'cluster_completed', 'cluster_failed']);
 
 // The wire shape of one deploy event (DESIGN §3). Unknown fields are ignored so that senders
 // may add their own; limits come from config.events.

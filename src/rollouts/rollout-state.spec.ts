@@ -53,7 +53,9 @@ describe('deriveRolloutState', () => {
     assert.equal(s.status, 'in_progress');
     assert.equal(s.startedAtMs, T0 + 5 * 60_000);
     assert.equal(s.plan, null);
-    assert.deepEqual(s.waves, [{ wave: 'canary', clusters: ['prod-a'], status: 'in_progress', startedAtMs: T0 + 300_000, completedAtMs: null }]);
+    assert.deepEqual(s.waves, [
+      { wave: 'canary', clusters: ['prod-a'], status: 'in_progress', startedAtMs: T0 + 300_000, completedAtMs: null, clusterStatus: { 'prod-a': 'in_progress' } },
+    ]);
   });
 
   it('completes waves and the rollout, with completion times', () => {
@@ -128,5 +130,66 @@ describe('deriveRolloutState', () => {
     assert.throws(() => deriveRolloutState([]), RangeError);
     const states = deriveRollouts([ev('wave_started', 1, { wave: 'w', clusters: ['a'] }), ev('wave_started', 1, { rolloutId: 'other', wave: 'w', clusters: ['b'] })]);
     assert.deepEqual(states.map((s) => s.rolloutId).sort(), ['other', 'telemetry-agent']);
+  });
+
+  it('completes a wave reported per cluster only when all its clusters have completed', () => {
+    const s = deriveRolloutState([
+      ev('rollout_started', 0, { plan }),
+      ev('cluster_started', 1, { wave: 'wave-1', clusters: ['small-a'] }),
+      ev('cluster_completed', 2, { wave: 'wave-1', clusters: ['small-a'] }),
+    ]);
+    assert.equal(s.waves[0]?.status, 'in_progress');
+    assert.deepEqual(s.waves[0]?.clusterStatus, { 'small-a': 'completed', 'small-b': 'pending' });
+    const done = deriveRolloutState([
+      ev('rollout_started', 0, { plan }),
+      ev('cluster_started', 1, { wave: 'wave-1', clusters: ['small-a'] }),
+      ev('cluster_completed', 2, { wave: 'wave-1', clusters: ['small-a'] }),
+      ev('cluster_started', 3, { wave: 'wave-1', clusters: ['small-b'] }),
+      ev('cluster_completed', 5, { wave: 'wave-1', clusters: ['small-b'] }),
+    ]);
+    assert.equal(done.waves[0]?.status, 'completed');
+    assert.equal(done.waves[0]?.startedAtMs, T0 + 60_000);
+    assert.equal(done.waves[0]?.completedAtMs, T0 + 5 * 60_000);
+    assert.equal(done.waves[1]?.status, 'planned');
+  });
+
+  it('keeps a wave with a failed cluster open and shows the failure; an explicit wave_completed still closes it', () => {
+    const failed = deriveRolloutState([
+      ev('wave_started', 1, { wave: 'w', clusters: ['a', 'b'] }),
+      ev('cluster_completed', 2, { wave: 'w', clusters: ['a'] }),
+      ev('cluster_failed', 3, { wave: 'w', clusters: ['b'] }),
+    ]);
+    assert.equal(failed.status, 'in_progress');
+    assert.equal(failed.waves[0]?.status, 'in_progress');
+    assert.deepEqual(failed.waves[0]?.clusterStatus, { a: 'completed', b: 'failed' });
+    const closed = deriveRolloutState([
+      ev('wave_started', 1, { wave: 'w', clusters: ['a', 'b'] }),
+      ev('cluster_failed', 3, { wave: 'w', clusters: ['b'] }),
+      ev('wave_completed', 4, { wave: 'w' }),
+    ]);
+    assert.equal(closed.waves[0]?.status, 'completed');
+    assert.deepEqual(closed.waves[0]?.clusterStatus, { a: 'completed', b: 'failed' });
+  });
+
+  it('reopens a completed wave when one of its clusters fails or restarts later', () => {
+    const s = deriveRolloutState([
+      ev('cluster_started', 1, { wave: 'w', clusters: ['a'] }),
+      ev('cluster_completed', 2, { wave: 'w', clusters: ['a'] }),
+      ev('cluster_failed', 3, { wave: 'w', clusters: ['a'] }),
+    ]);
+    assert.equal(s.waves[0]?.status, 'in_progress');
+    assert.equal(s.waves[0]?.completedAtMs, null);
+  });
+
+  it('folds 20 000 per-cluster events of one wave, in any arrival order, to the same state', () => {
+    const clusters = Array.from({ length: 10_000 }, (_, i) => `c${i}`);
+    const events = [
+      ev('rollout_started', 0, { plan: [{ wave: 'big', clusters }] }),
+      ...clusters.flatMap((c, i) => [ev('cluster_started', 1 + i / 10_000, { wave: 'big', clusters: [c] }), ev('cluster_completed', 2 + i / 10_000, { wave: 'big', clusters: [c] })]),
+    ];
+    const s = deriveRolloutState(events);
+    assert.equal(s.waves[0]?.status, 'completed');
+    assert.equal(s.waves[0]?.completedAtMs, T0 + (2 + 9_999 / 10_000) * 60_000);
+    assert.deepEqual(deriveRolloutState([...events].reverse()), s);
   });
 });

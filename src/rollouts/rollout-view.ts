@@ -1,4 +1,4 @@
-import type { RolloutState, RolloutStatus, WavePlan, WaveStatus } from './rollout.types.js';
+import type { ClusterStatus, RolloutState, RolloutStatus, WavePlan, WaveStatus } from './rollout.types.js';
 
 // The JSON shape of GET /api/v1/rollouts[/{id}]: camelCase, RFC 3339 times.
 export interface RolloutView {
@@ -10,7 +10,15 @@ export interface RolloutView {
   endedAt: string | null;
   updatedAt: string;
   plan: readonly WavePlan[] | null;
-  waves: Array<{ wave: string; clusters: readonly string[]; status: WaveStatus; startedAt: string | null; completedAt: string | null }>;
+  waves: Array<{
+    wave: string;
+    clusters: readonly string[];
+    status: WaveStatus;
+    startedAt: string | null;
+    completedAt: string | null;
+    /** per cluster: pending | in_progress | completed | failed */
+    clusterStatus: Readonly<Record<string, ClusterStatus>>;
+  }>;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -32,6 +40,7 @@ export function toRolloutView(s: RolloutState): RolloutView {
       status: w.status,
       startedAt: isoOrNull(w.startedAtMs),
       completedAt: isoOrNull(w.completedAtMs),
+      clusterStatus: w.clusterStatus ?? {},
     })),
   };
 }

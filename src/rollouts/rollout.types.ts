@@ -7,6 +7,10 @@ export const DEPLOY_EVENT_TYPES = [
   'rollout_completed',
   'rollout_aborted',
   'rollout_rolled_back',
+  // tools that report one cluster at a time (Argo CD apps, Flagger canaries, Spinnaker stages)
+  'cluster_started',
+  'cluster_completed',
+  'cluster_failed',
 ] as const;
 export type DeployEventType = (typeof DEPLOY_EVENT_TYPES)[number];
 
@@ -31,6 +35,7 @@ export interface DeployEvent {
 }
 
 export type WaveStatus = 'planned' | 'in_progress' | 'completed' | 'aborted';
+export type ClusterStatus = 'pending' | 'in_progress' | 'completed' | 'failed';
 export type RolloutStatus = 'in_progress' | 'completed' | 'aborted' | 'rolled_back';
 
 export interface WaveState {
@@ -39,6 +44,8 @@ export interface WaveState {
   readonly status: WaveStatus;
   readonly startedAtMs: number | null;
   readonly completedAtMs: number | null;
+  /** per cluster of the wave; optional so that hand-built states (analysis fixtures) stay valid */
+  readonly clusterStatus?: Readonly<Record<string, ClusterStatus>>;
 }
 
 export interface RolloutState {

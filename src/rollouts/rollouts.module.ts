@@ -8,6 +8,6 @@ import { RolloutsService } from './rollouts.service.js';
 @Module({
   controllers: [DeployEventsController, RolloutsController],
   providers: [DeployEventRepository, RolloutsMetrics, RolloutsService],
-  exports: [RolloutsService],
+  exports: [RolloutsService, RolloutsMetrics],
 })
 export class RolloutsModule {}

@@ -1,10 +1,13 @@
-import { Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Subject, type Observable } from 'rxjs';
 import { badRequest } from '../common/domain-error.js';
+import type { AppConfig } from '../config/config.schema.js';
+import { APP_CONFIG } from '../config/config.tokens.js';
 import { TransactionRunner } from '../storage/transaction-runner.js';
 import { DeployEventRepository } from './deploy-event.repository.js';
 import type { ParsedDeployEvent } from './parse-deploy-events.js';
-import { deriveRolloutState } from './rollout-state.js';
+import { byEventTime, RolloutFold } from './rollout-state.js';
+import { checkWaveCaps } from './wave-cluster-cap.js';
 import type { DeployEvent, RolloutState } from './rollout.types.js';
 import { RolloutsMetrics } from './rollouts.metrics.js';
 
@@ -23,6 +26,7 @@ export interface RolloutChange {
 
 interface CachedRollout {
   events: DeployEvent[];
+  fold: RolloutFold;
   state: RolloutState;
 }
 
@@ -38,6 +42,7 @@ export class RolloutsService implements OnModuleInit, OnApplicationShutdown {
     private readonly repository: DeployEventRepository,
     private readonly transactions: TransactionRunner,
     private readonly metrics: RolloutsMetrics,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     metrics.countActiveWith(() => this.activeRollouts().length);
   }
@@ -49,7 +54,7 @@ export class RolloutsService implements OnModuleInit, OnApplicationShutdown {
       if (list) list.push(e);
       else byRollout.set(e.rolloutId, [e]);
     }
-    for (const [id, events] of byRollout) this.cache.set(id, { events, state: deriveRolloutState(events) });
+    for (const [id, events] of byRollout) this.cache.set(id, folded(events));
   }
 
   onApplicationShutdown(): void {
@@ -75,6 +80,7 @@ export class RolloutsService implements OnModuleInit, OnApplicationShutdown {
 
   async record(parsed: readonly ParsedDeployEvent[], receivedAt: Date): Promise<RecordResult> {
     this.checkWaveClusters(parsed);
+    checkWaveCaps(parsed, (id) => this.get(id), this.config.events.maxClustersPerWave);
     const unique = new Map(parsed.map((p) => [p.event.eventId, p.event]));
     const stored = await this.transactions.run((manager) => this.repository.append(manager, [...unique.values()], receivedAt));
     // a repeated id inside one request is a duplicate of its first occurrence
@@ -90,28 +96,55 @@ export class RolloutsService implements OnModuleInit, OnApplicationShutdown {
     };
   }
 
+  // Events later than everything folded so far are applied in place (linear in the events);
+  // an event that arrives out of event-time order refolds that rollout from its log.
   private apply(stored: readonly DeployEvent[]): void {
     const byRollout = new Map<string, DeployEvent[]>();
-    for (const e of stored) byRollout.set(e.rolloutId, [...(byRollout.get(e.rolloutId) ?? []), e]);
+    for (const e of stored) {
+      const list = byRollout.get(e.rolloutId);
+      if (list) list.push(e);
+      else byRollout.set(e.rolloutId, [e]);
+    }
     for (const [id, fresh] of byRollout) {
-      const events = [...(this.cache.get(id)?.events ?? []), ...fresh];
-      const state = deriveRolloutState(events);
-      this.cache.set(id, { events, state });
-      this.changeSubject.next({ rollout: state, events: fresh });
+      const cached = this.cache.get(id);
+      let entry: CachedRollout;
+      if (!cached) entry = folded(fresh);
+      else {
+        for (const e of fresh) cached.events.push(e);
+        const sorted = [...fresh].sort(byEventTime);
+        const last = cached.fold.lastEvent;
+        if (last && byEventTime(sorted[0]!, last) < 0) entry = folded(cached.events);
+        else {
+          for (const e of sorted) cached.fold.apply(e);
+          entry = { ...cached, state: cached.fold.snapshot() };
+        }
+      }
+      this.cache.set(id, entry);
+      this.changeSubject.next({ rollout: entry.state, events: fresh });
     }
   }
 
   // wave_started may omit clusters only when the rollout's plan (stored, or earlier in this
   // request) names the wave; otherwise nothing would say which clusters to watch.
   private checkWaveClusters(parsed: readonly ParsedDeployEvent[]): void {
-    const plans = new Map<string, readonly { wave: string }[]>();
+    const plans = new Map<string, ReadonlySet<string>>();
+    const planOf = (id: string): ReadonlySet<string> => {
+      let waves = plans.get(id);
+      if (!waves) plans.set(id, (waves = new Set((this.get(id)?.plan ?? []).map((p) => p.wave))));
+      return waves;
+    };
     for (const { path, event } of parsed) {
-      if (event.type === 'rollout_started' && event.plan) plans.set(event.rolloutId, event.plan);
+      if (event.type === 'rollout_started' && event.plan) plans.set(event.rolloutId, new Set(event.plan.map((p) => p.wave)));
       if (event.type !== 'wave_started' || event.clusters.length > 0) continue;
-      const plan = plans.get(event.rolloutId) ?? this.get(event.rolloutId)?.plan ?? [];
-      if (!plan.some((p) => p.wave === event.wave)) {
+      if (!planOf(event.rolloutId).has(event.wave ?? '')) {
         throw badRequest(`${path ? `${path}.` : ''}clusters: required for wave_started unless the rollout's plan lists wave "${event.wave}"`);
       }
     }
   }
+}
+
+function folded(events: DeployEvent[]): CachedRollout {
+  const fold = new RolloutFold();
+  for (const e of [...events].sort(byEventTime)) fold.apply(e);
+  return { events, fold, state: fold.snapshot() };
 }
