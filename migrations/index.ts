@@ -4,6 +4,7 @@ import type { MixedList } from 'typeorm';
 import { Alerts1764133200000 } from './1764133200000-alerts.js';
 import { DeployEvents1764133300000 } from './1764133300000-deploy-events.js';
 import { NotifyOutbox1764133500000 } from './1764133500000-notify-outbox.js';
+import { NotifyGroups1764140500000 } from './1764140500000-notify-groups.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for migration classes
-export const migrations: MixedList<Function> = [Alerts1764133200000, DeployEvents1764133300000, NotifyOutbox1764133500000];
+export const migrations: MixedList<Function> = [Alerts1764133200000, DeployEvents1764133300000, NotifyOutbox1764133500000, NotifyGroups1764140500000];

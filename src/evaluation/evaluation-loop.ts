@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { AnalysisResult } from '../analysis/analysis.types.js';
 import { AlertsService } from '../alerts/alerts.service.js';
+import { GrafanaAnnotations } from '../notify/grafana/grafana-annotations.service.js';
 import { AnalysisEngine } from './analysis-engine.js';
 import { DerivedMetrics } from './derived-metrics.js';
 
@@ -26,6 +27,7 @@ export class EvaluationLoop implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly engine: AnalysisEngine,
     private readonly alerts: AlertsService,
     private readonly metrics: DerivedMetrics,
+    private readonly annotations: GrafanaAnnotations,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -87,6 +89,7 @@ export class EvaluationLoop implements OnApplicationBootstrap, OnModuleDestroy {
       this.lastStepMs = next;
       this.lastResult = result;
       this.metrics.update(result, this.alerts.openAlerts());
+      await this.annotations.gateVerdicts(result);
       if (this.failures > 0) {
         this.logger.log('evaluation recovered');
         this.failures = 0;
