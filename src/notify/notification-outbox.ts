@@ -19,6 +19,9 @@ export const groups = (route: NotifyRoute): boolean => route.channel !== 'alertm
 // that changes the alert's state. Both commit together or not at all; the relay does the rest.
 @Injectable()
 export class NotificationOutbox {
+  // Groups already marked in a transaction: a storm's 500 transitions touch their group once.
+  private readonly touched = new WeakMap<EntityManager, Map<string, string>>();
+
   constructor(
     private readonly router: NotifyRouter,
     private readonly store: NotifyStore,
@@ -43,7 +46,7 @@ export class NotificationOutbox {
         eventAt: new Date(transition.atMs),
         // A grouped transition waits for its group's flush, which applies the route's group
         // wait and sendResolved; the group row is marked in this same transaction.
-        groupId: labels ? await this.groupsStore.touch(manager, route.key, groupKey(labels), labels, new Date(now)) : null,
+        groupId: labels ? await this.touch(manager, route.key, labels, now) : null,
         // A resolve the route does not want is still written (muted): it ends the reminders.
         status: !labels && transition.transition === 'resolved' && !route.sendResolved ? 'muted' : 'pending',
         // The group wait lets a flapping alert resolve before anyone is paged for it.
@@ -53,5 +56,17 @@ export class NotificationOutbox {
     const written = rows.length > 0 ? await this.store.insert(manager, rows) : 0;
     await this.annotations.alertTransition(manager, transition);
     return written;
+  }
+
+  private async touch(manager: EntityManager, routeKey: string, labels: Record<string, string>, now: number): Promise<string> {
+    const key = groupKey(labels);
+    let seen = this.touched.get(manager);
+    if (!seen) this.touched.set(manager, (seen = new Map()));
+    let id = seen.get(`${routeKey}.${key}`);
+    if (id === undefined) {
+      id = await this.groupsStore.touch(manager, routeKey, key, labels, new Date(now));
+      seen.set(`${routeKey}.${key}`, id);
+    }
+    return id;
   }
 }
