@@ -61,7 +61,7 @@ export class NotificationOutbox {
   private async touch(manager: EntityManager, routeKey: string, labels: Record<string, string>, now: number): Promise<string> {
     const key = groupKey(labels);
     let seen = this.touched.get(manager);
-    if (!seen) this.touched.set(manager, (seen = new Map()));
+    if (!seen) this.touched.set(manager, (seen = new Map<string, string>()));
     let id = seen.get(`${routeKey}.${key}`);
     if (id === undefined) {
       id = await this.groupsStore.touch(manager, routeKey, key, labels, new Date(now));
