@@ -52,13 +52,16 @@ function prose(m: GroupRenderInput['message'], all: readonly AlertView[]): strin
   return [`*${counts.join(' · ')}*`, summary && escapeMrkdwn(summary)].filter(Boolean).join('\n');
 }
 
-// The dashboard link of the whole group: its rollout, clusters and time range.
+// The dashboard link of the whole group: its rollout, time range, and its clusters when few
+// enough to name (a link narrowed to 20 of 500 clusters would hide the storm's extent).
+const LINK_CLUSTERS = 20;
 function groupLinks(input: GroupRenderInput, all: readonly AlertView[]): ReturnType<GroupRenderInput['linksOf']> {
   const lead = all[0]!;
   const startsAt = all.map((a) => a.startsAt).sort()[0] ?? lead.startsAt;
   const ends = input.message.firing.length === 0 ? all.map((a) => a.endsAt ?? '').sort().pop() || null : null;
   const rollouts = new Set(all.map((a) => a.rolloutId));
-  return input.linksOf({ ...lead, rolloutId: rollouts.size === 1 ? lead.rolloutId : null, clusters: clustersOf(all), startsAt, endsAt: ends });
+  const clusters = clustersOf(all);
+  return input.linksOf({ ...lead, rolloutId: rollouts.size === 1 ? lead.rolloutId : null, clusters: clusters.length <= LINK_CLUSTERS ? clusters : [], startsAt, endsAt: ends });
 }
 
 /** One Slack message for a group; a group of one alert reads like the per-alert message. */
