@@ -132,9 +132,12 @@ describe('notify: Grafana annotations through the outbox', () => {
     }
     await grafana.waitFor(before + 3);
     await sleep(500);
-    const texts = grafana.requests.slice(before).map((r) => r.body.text as string);
+    // annotations are independent deliveries: they may arrive in any order, each at its own time
+    const mine = grafana.requests.slice(before).sort((x, y) => (x.body.time as number) - (y.body.time as number));
+    const texts = mine.map((r) => r.body.text as string);
     assert.deepEqual(texts, ['Gate proceed for rollout gate-rollout', 'Gate proceed → hold for rollout gate-rollout — prod-a stopped reporting', 'Gate hold → proceed for rollout gate-rollout']);
-    assert.deepEqual(grafana.requests.at(-1)?.body.tags, ['wavewatch', 'gate', 'proceed', 'rollout:gate-rollout']);
+    assert.deepEqual(mine.at(-1)?.body.tags, ['wavewatch', 'gate', 'proceed', 'rollout:gate-rollout']);
+    assert.deepEqual(mine.map((r) => r.body.time), [t0, t0 + 30_000, t0 + 60_000], 'each at the event time of its step');
     if (!db.url) {
       console.log('restart part skipped: PGlite in memory does not survive a restart (set DATABASE_URL)');
       return;

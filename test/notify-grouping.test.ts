@@ -181,3 +181,35 @@ describe('notify grouping: restart in the middle of a group', () => {
     await waitUntil(async () => (await notificationsOf(current.url, newcomers[0]!.id))[0]?.status === 'delivered', 'update recorded as delivered');
   });
 });
+
+describe('notify grouping: an alert whose group labels change while it fires', () => {
+  const slack = new FakeReceiver();
+  let db: TestDatabase;
+  let app: NotifyApp;
+
+  before(async () => {
+    await slack.start();
+    db = await createTestDatabase();
+    app = await startNotifyApp(
+      notifyTestConfig({ routes: [{ channel: 'slack', url: `${slack.url}/hook`, groupBy: ['alertname', 'severity'] }] }, { DATABASE_URL: db.url, REDIS_URL: process.env.REDIS_URL }),
+    );
+  });
+  after(async () => {
+    await app?.close();
+    await db?.drop();
+    await slack.stop();
+  });
+
+  it('resolves it in the group that announced it, so that group does not remind of it forever', async () => {
+    const [warning] = telemetryLost('escalating', ['prod-001']);
+    await enqueueStep(app, [transition(warning!)]);
+    await slack.waitFor(1);
+    await enqueueStep(app, [transition(resolvedOf({ ...warning!, severity: 'critical' }))]);
+    await slack.waitFor(2);
+    assert.match(slack.bodies<SlackBlockBody>()[1]!.text, /^\[RESOLVED\] TelemetryLost/);
+    const { DataSource } = await import('typeorm');
+    const groups: Array<{ labels: unknown; active: number }> = await app.app.get(DataSource).query(`SELECT labels, active FROM notify_groups`);
+    assert.equal(groups.length, 1, 'the resolve did not open a group of its own');
+    assert.equal(Number(groups[0]?.active), 0, 'nothing left firing in the group');
+  });
+});

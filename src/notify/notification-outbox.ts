@@ -46,7 +46,7 @@ export class NotificationOutbox {
         eventAt: new Date(transition.atMs),
         // A grouped transition waits for its group's flush, which applies the route's group
         // wait and sendResolved; the group row is marked in this same transaction.
-        groupId: labels ? await this.touch(manager, route.key, labels, now) : null,
+        groupId: labels ? await this.groupOf(manager, transition, route.key, labels, now) : null,
         // A resolve the route does not want is still written (muted): it ends the reminders.
         status: !labels && transition.transition === 'resolved' && !route.sendResolved ? 'muted' : 'pending',
         // The group wait lets a flapping alert resolve before anyone is paged for it.
@@ -56,6 +56,16 @@ export class NotificationOutbox {
     const written = rows.length > 0 ? await this.store.insert(manager, rows) : 0;
     await this.annotations.alertTransition(manager, transition);
     return written;
+  }
+
+  // A RESOLVED goes to the group that announced its FIRING, even if the alert's labels (or the
+  // route's groupBy) changed meanwhile: otherwise that group would remind of it forever.
+  private async groupOf(manager: EntityManager, t: AlertTransition, routeKey: string, labels: Record<string, string>, now: number): Promise<string> {
+    if (t.transition === 'resolved') {
+      const id = await this.groupsStore.groupOfFiring(manager, t.alert.id, routeKey, new Date(now));
+      if (id) return id;
+    }
+    return this.touch(manager, routeKey, labels, now);
   }
 
   private async touch(manager: EntityManager, routeKey: string, labels: Record<string, string>, now: number): Promise<string> {

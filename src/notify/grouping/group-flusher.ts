@@ -38,7 +38,7 @@ export class GroupFlusher {
   /** Returns how many messages were written. */
   async flushDue(nowMs = Date.now()): Promise<number> {
     let written = 0;
-    for (const candidate of await this.groups.candidates(BATCH)) {
+    for (const candidate of await this.groups.candidates(this.router.routes.map((r) => r.key), BATCH)) {
       const route = this.router.route(candidate.routeKey);
       if (!route || groupDue(candidate, route, this.router.repeatSeconds(route), nowMs) === null) continue;
       if (await this.transactions.run((manager) => this.flush(manager, candidate.id, route, nowMs))) written++;

@@ -6,6 +6,7 @@ import type { AlertView } from '../../alerts/alert.types.js';
 import type { GroupMember } from '../grouping/group-plan.js';
 import type { GroupMessage } from '../grouping/group-message.js';
 import type { OutboxStatus } from './notification-outbox.entity.js';
+import { returned } from './notify.store.js';
 
 type Raw = Record<string, unknown>;
 const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
@@ -57,12 +58,23 @@ export class NotifyGroupsStore {
     return rows[0]?.id as string;
   }
 
-  /** Groups with news or with firing alerts (reminders); the caller decides which are due. */
-  async candidates(limit: number): Promise<GroupRow[]> {
+  /** The group that announced an alert's FIRING on a route: its RESOLVED belongs there too. */
+  async groupOfFiring(manager: EntityManager, alertId: string, routeKey: string, now: Date): Promise<string | null> {
+    const result: unknown = await manager.query(
+      `UPDATE notify_groups SET pending_since = COALESCE(pending_since, $3), updated_at = now()
+       WHERE id = (SELECT group_id FROM notify_outbox WHERE alert_id = $1 AND route_key = $2 AND kind = 'firing' AND group_id IS NOT NULL LIMIT 1)
+       RETURNING id`,
+      [alertId, routeKey, now],
+    );
+    return (returned(result)[0]?.id as string | undefined) ?? null;
+  }
+
+  /** Groups of configured routes with news or with firing alerts; the caller decides which are due. */
+  async candidates(routeKeys: readonly string[], limit: number): Promise<GroupRow[]> {
     const rows: Raw[] = await this.db.query(
       `SELECT id, route_key, group_key, labels, active, version, pending_since, last_sent_at FROM notify_groups
-       WHERE pending_since IS NOT NULL OR active > 0 ORDER BY pending_since NULLS LAST LIMIT $1`,
-      [limit],
+       WHERE route_key = ANY($1::varchar[]) AND (pending_since IS NOT NULL OR active > 0) ORDER BY pending_since NULLS LAST LIMIT $2`,
+      [routeKeys, limit],
     );
     return rows.map(toGroup);
   }

@@ -80,7 +80,7 @@ const toRow = (r: Raw): OutboxRow => ({
 });
 
 // TypeORM answers UPDATE/DELETE ... RETURNING as [rows, rowCount] and INSERT/SELECT as rows.
-function returned(result: unknown): Raw[] {
+export function returned(result: unknown): Raw[] {
   if (
     Array.isArray(result) &&
     result.length === 2 &&
