@@ -28,7 +28,8 @@ describe('incident replay delivered to Slack', () => {
     await slack.start();
     db = await createTestDatabase();
     const config = notifyTestConfig(
-      { routes: [{ channel: 'slack', url: `${slack.url}/services/T0/B0/demo` }], slackMinIntervalMs: 1000 },
+      // groupBy '...': one alert per group, so each transition is its own message (grouping: notify-grouping.test)
+      { routes: [{ channel: 'slack', url: `${slack.url}/services/T0/B0/demo`, groupBy: ['...'] }], slackMinIntervalMs: 1000 },
       { DATABASE_URL: db.url, REDIS_URL: process.env.REDIS_URL },
     );
     app = await startNotifyApp(config);

@@ -116,7 +116,11 @@ describe('notify: an alert episode on Slack, Alertmanager and a webhook', () => 
     assert.equal(firing?.receiver, 'wavewatch');
     assert.equal(firing?.externalURL, 'https://wavewatch.example/');
     assert.equal(typeof firing?.groupKey, 'string');
-    assert.deepEqual(firing?.groupLabels, { alertname: alert.name, fingerprint: alert.fingerprint });
+    // grouped by the route's default groupBy (alertname, rolloutId); rolloutId's label is `rollout`
+    assert.deepEqual(firing?.groupLabels, { alertname: alert.name, rollout: alert.rolloutId });
+    assert.match(firing?.groupKey as string, /:\{alertname="RolloutControlPlaneOverload", rollout="telemetry-agent-2024-12-11"\}$/);
+    assert.equal(firing?.alerts.length, 1);
+    assert.equal((firing?.commonLabels as Record<string, string>).cluster, 'prod-a,prod-b');
     assert.equal(firing?.alerts[0]?.fingerprint, alert.fingerprint);
     assert.equal(firing?.alerts[0]?.endsAt, '0001-01-01T00:00:00Z');
     assert.equal(resolved?.alerts[0]?.endsAt, '2024-12-11T23:07:45.000Z');

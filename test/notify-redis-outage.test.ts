@@ -71,12 +71,13 @@ describe('notify: Redis outage', { skip: hasRedisServer ? false : 'redis-server 
   });
 
   it('keeps alerts in the outbox while Redis is down and sends them once it is back', async () => {
-    const first = alertView();
+    // one rollout each: separate groups, so each alert is its own message
+    const first = alertView({ rolloutId: 'r-first' });
     await app.enqueue(transition(first));
     await receiver.waitFor(1);
 
     await redis.stop();
-    const during = [alertView(), alertView()];
+    const during = [alertView({ rolloutId: 'r-during-1' }), alertView({ rolloutId: 'r-during-2' })];
     for (const alert of during) await app.enqueue(transition(alert));
     await new Promise((resolve) => setTimeout(resolve, 1500));
     assert.equal(receiver.requests.length, 1, 'nothing can be delivered without the queue');

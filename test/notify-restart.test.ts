@@ -39,7 +39,8 @@ describe('notify: restart in the middle of delivery', () => {
   });
 
   it('loses nothing and duplicates nothing', async () => {
-    const alerts = Array.from({ length: 4 }, () => alertView());
+    // four rollouts: four notification groups, one message each
+    const alerts = Array.from({ length: 4 }, (_, i) => alertView({ rolloutId: `rollout-${i}` }));
     app = await startNotifyApp(config);
     for (const alert of alerts) await app.enqueue(transition(alert));
     await slack.waitFor(1);

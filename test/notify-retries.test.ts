@@ -95,7 +95,8 @@ describe('notify: retries, permanent failures, rate limits and deduplication', (
 
   it('sends at most one message per second to a Slack webhook', async () => {
     const r = receivers.paced;
-    const alerts = [alertFor('paced'), alertFor('paced'), alertFor('paced')];
+    // three rollouts, so three groups and three messages
+    const alerts = [0, 1, 2].map((i) => alertView({ labels: { receiver: 'paced' }, rolloutId: `paced-${i}` }));
     await Promise.all(alerts.map((a) => app.enqueue(transition(a))));
     await r.waitFor(3);
     for (let i = 1; i < 3; i++) {

@@ -27,9 +27,26 @@ const route = z.object({
   matchSeverities: z.array(z.enum(['warning', 'critical'])).optional(),
   matchLabels: z.record(z.string(), z.string()).optional(),
   groupWaitSeconds: z.number().min(0).default(0),
+  // Alertmanager's model: alerts with equal values of these keys share one message (slack, webhook).
+  groupBy: z
+    .array(z.union([z.literal('...'), z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/)]))
+    .max(32)
+    .default(['alertname', 'rolloutId']),
+  // a changed group sends its update no sooner than this after its previous message
+  groupIntervalSeconds: z.number().min(0).default(300),
   repeatIntervalSeconds: z.number().min(0).default(4 * 3600),
   sendResolved: z.boolean().default(true),
 });
+
+const grafanaApi = z
+  .object({
+    url: z.url(),
+    token: z.string().min(1).optional(),
+    tokenFile: z.string().min(1).optional(),
+    dashboardUid: z.string().min(1).max(40).optional(),
+    tags: z.array(z.string().min(1).max(64)).max(10).default(['wavewatch']),
+  })
+  .refine((g) => g.token !== undefined || g.tokenFile !== undefined, { message: 'needs token or tokenFile' });
 
 export const configSchema = z.object({
   port: z.number().int().min(0).max(65535).default(8080),
@@ -150,6 +167,8 @@ export const configSchema = z.object({
       // wavewatch's own base URL, for generatorURL / externalURL in Alertmanager payloads.
       externalUrl: z.url().optional(),
       routes: z.array(route).default([]),
+      // Grafana HTTP API for annotations (grafanaUrl above stays the dashboard link base).
+      grafana: grafanaApi.optional(),
       // Alertmanager forgets alerts it does not hear about again: resend firing ones this often.
       alertmanagerResendSeconds: z.number().min(1).default(60),
       maxAttempts: z.number().int().min(1).default(20),

@@ -31,6 +31,19 @@ describe('loadConfig', () => {
     assert.equal(config.signals.stepSeconds, 30);
   });
 
+  it('keeps WAVEWATCH_GRAFANA_URL the dashboard link and takes the annotation API from its own variables', () => {
+    const config = loadConfig({
+      WAVEWATCH_GRAFANA_URL: 'https://grafana.example/d/wavewatch-rollout-health',
+      WAVEWATCH_GRAFANA_API_URL: 'https://grafana.example/',
+      WAVEWATCH_GRAFANA_TOKEN: 'glsa_x',
+    });
+    assert.equal(config.notify.grafanaUrl, 'https://grafana.example/d/wavewatch-rollout-health');
+    assert.equal(config.notify.grafana?.url, 'https://grafana.example/');
+    assert.equal(config.notify.grafana?.token, 'glsa_x');
+    assert.deepEqual(config.notify.grafana?.tags, ['wavewatch']);
+    assert.throws(() => loadConfig({ WAVEWATCH_GRAFANA_API_URL: 'https://grafana.example/' }), /notify\.grafana.*token or tokenFile/);
+  });
+
   it('names the key of a bad value', () => {
     const path = yamlFile('signals:\n  stepSeconds: -5\n');
     assert.throws(() => loadConfig({ WAVEWATCH_CONFIG: path }), (e: unknown) => {

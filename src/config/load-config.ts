@@ -26,6 +26,8 @@ const envKeys: ReadonlyArray<[string, string[], 'string' | 'number' | 'list']> =
   ['WAVEWATCH_WINDOW_SECONDS', ['signals', 'windowSeconds'], 'number'],
   ['WAVEWATCH_GRAFANA_URL', ['notify', 'grafanaUrl'], 'string'],
   ['WAVEWATCH_RUNBOOK_URL', ['notify', 'runbookUrl'], 'string'],
+  ['WAVEWATCH_GRAFANA_API_URL', ['notify', 'grafana', 'url'], 'string'],
+  ['WAVEWATCH_GRAFANA_TOKEN', ['notify', 'grafana', 'token'], 'string'],
 ];
 
 const shortcutChannels: ReadonlyArray<[string, 'slack' | 'alertmanager' | 'webhook']> = [

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { AnalysisResult } from '../analysis/analysis.types.js';
 import { AlertsService } from '../alerts/alerts.service.js';
+import { GrafanaAnnotations } from '../notify/grafana/grafana-annotations.service.js';
 import { SignalHistory } from '../signals/history/signal-history.js';
 import { SignalStore } from '../signals/signal-store.js';
 import { AnalysisEngine } from './analysis-engine.js';
@@ -36,6 +37,7 @@ export class EvaluationLoop implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly metrics: DerivedMetrics,
     private readonly store: SignalStore,
     private readonly history: SignalHistory,
+    private readonly annotations: GrafanaAnnotations,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -125,6 +127,7 @@ export class EvaluationLoop implements OnApplicationBootstrap, OnModuleDestroy {
       this.lastStepMs = next;
       this.lastResult = result;
       this.metrics.update(result, this.alerts.openAlerts());
+      await this.annotations.gateVerdicts(result);
       if (this.failures > 0) {
         this.logger.log('evaluation recovered');
         this.failures = 0;

@@ -50,8 +50,10 @@ describe('notification routing', () => {
     );
   });
 
-  it('fills route defaults: no group wait, 4 h repeat, resolved messages on', () => {
+  it('fills route defaults: no group wait, grouped by alertname and rollout, 5 min group interval, 4 h repeat, resolved messages on', () => {
     assert.equal(routes[3]?.groupWaitSeconds, 0);
+    assert.deepEqual(routes[3]?.groupBy, ['alertname', 'rolloutId']);
+    assert.equal(routes[3]?.groupIntervalSeconds, 300);
     assert.equal(routes[3]?.repeatIntervalSeconds, 4 * 3600);
     assert.equal(routes[3]?.sendResolved, true);
   });

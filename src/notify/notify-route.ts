@@ -13,7 +13,7 @@ export interface NotifyRoute extends NotifyRouteConfig {
 
 // Only channel and URL make the key: two routes that both match and point at the same
 // receiver collapse into one message instead of posting it twice.
-export function routeKey(route: Pick<NotifyRouteConfig, 'channel' | 'url'>): string {
+export function routeKey(route: { readonly channel: string; readonly url: string }): string {
   return createHash('sha256').update(`${route.channel}\n${route.url}`).digest('hex').slice(0, 12);
 }
 

@@ -9,8 +9,9 @@ import { NotifyStore } from './storage/notify.store.js';
 export const NOTIFY_OUTCOMES = ['delivered', 'retried', 'failed', 'duplicate', 'superseded'] as const;
 export type NotifyOutcome = (typeof NOTIFY_OUTCOMES)[number];
 
-const asChannel = (channel: string): NotifyChannel =>
-  (NOTIFY_CHANNELS as readonly string[]).includes(channel) ? (channel as NotifyChannel) : 'webhook';
+// Grafana annotations are delivered like notifications but are not a route channel.
+const CHANNELS: readonly string[] = [...NOTIFY_CHANNELS, 'grafana'];
+const asChannel = (channel: string): NotifyChannel | 'grafana' => (CHANNELS.includes(channel) ? (channel as NotifyChannel) : 'webhook');
 
 @Injectable()
 export class NotifyMetrics {
@@ -31,7 +32,7 @@ export class NotifyMetrics {
       buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600],
       registers: [registry],
     });
-    for (const channel of NOTIFY_CHANNELS) {
+    for (const channel of CHANNELS) {
       for (const outcome of NOTIFY_OUTCOMES) this.notifications.inc({ channel, outcome }, 0);
       this.deliverySeconds.zero({ channel });
     }

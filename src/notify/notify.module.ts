@@ -1,6 +1,10 @@
 import { Inject, Injectable, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../config/config.tokens.js';
+import { RolloutsModule } from '../rollouts/rollouts.module.js';
+import { AnnotationSender } from './grafana/annotation-sender.js';
+import { GrafanaAnnotations } from './grafana/grafana-annotations.service.js';
+import { GroupFlusher } from './grouping/group-flusher.js';
 import { NotificationOutbox } from './notification-outbox.js';
 import { NotificationSender } from './notification-sender.js';
 import { NotificationsController } from './notifications.controller.js';
@@ -11,6 +15,7 @@ import { OutboxRelay } from './outbox-relay.js';
 import { BullmqNotificationQueue } from './queue/bullmq.queue.js';
 import { InProcessNotificationQueue } from './queue/in-process.queue.js';
 import type { NotificationQueue } from './queue/notification-queue.js';
+import { NotifyGroupsStore } from './storage/notify-groups.store.js';
 import { NotifyStore } from './storage/notify.store.js';
 
 function createQueue(config: AppConfig): NotificationQueue {
@@ -44,10 +49,15 @@ class NotifyLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
 }
 
 @Module({
+  imports: [RolloutsModule],
   controllers: [NotificationsController],
   providers: [
     { provide: NOTIFICATION_QUEUE, useFactory: createQueue, inject: [APP_CONFIG] },
     NotifyStore,
+    NotifyGroupsStore,
+    GroupFlusher,
+    GrafanaAnnotations,
+    AnnotationSender,
     NotifyRouter,
     NotifyMetrics,
     NotificationOutbox,
@@ -55,6 +65,6 @@ class NotifyLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
     OutboxRelay,
     NotifyLifecycle,
   ],
-  exports: [NotificationOutbox],
+  exports: [NotificationOutbox, GrafanaAnnotations],
 })
 export class NotifyModule {}

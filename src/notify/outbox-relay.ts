@@ -1,9 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../config/config.tokens.js';
+import { GroupFlusher } from './grouping/group-flusher.js';
 import { NotifyRouter } from './notify-router.js';
 import { NOTIFICATION_QUEUE } from './notify.tokens.js';
 import type { NotificationQueue } from './queue/notification-queue.js';
+import { NotifyGroupsStore } from './storage/notify-groups.store.js';
 import { NotifyStore } from './storage/notify.store.js';
 
 const BATCH = 200;
@@ -31,6 +33,8 @@ export class OutboxRelay {
     @Inject(NOTIFICATION_QUEUE) private readonly queue: NotificationQueue,
     private readonly store: NotifyStore,
     private readonly router: NotifyRouter,
+    private readonly flusher: GroupFlusher,
+    private readonly groups: NotifyGroupsStore,
   ) {}
 
   start(): void {
@@ -48,6 +52,8 @@ export class OutboxRelay {
 
   /** One relay pass; exposed for tests and for callers that want a row out without waiting. */
   async tick(staleSeconds = REQUEUE_AFTER_SECONDS): Promise<number> {
+    // Due groups become message rows first, so this same pass queues them.
+    await this.flusher.flushDue();
     const rows = await this.store.dueForQueue(staleSeconds, BATCH);
     const queued: string[] = [];
     try {
@@ -86,6 +92,7 @@ export class OutboxRelay {
     if (now - this.lastPurgeAt >= PURGE_EVERY_MS) {
       this.lastPurgeAt = now;
       await this.store.purge(this.config.notify.retentionHours);
+      await this.groups.purge(this.config.notify.retentionHours);
     }
   }
 

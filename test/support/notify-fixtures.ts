@@ -50,7 +50,9 @@ export function notifyTestConfig(notify: Record<string, unknown>, env: Record<st
   const dir = mkdtempSync(join(tmpdir(), 'wavewatch-notify-'));
   const file = join(dir, 'config.yaml');
   const defaults = { relayIntervalMs: 50, retryBaseMs: 100, retryMaxMs: 2000, slackMinIntervalMs: 100, queuePrefix: `t${randomBytes(6).toString('hex')}` };
-  writeFileSync(file, stringify({ notify: { ...defaults, ...notify } }));
+  // A group's update may go as soon as its previous message is out (default: 5 minutes later).
+  const routes = ((notify.routes ?? []) as Array<Record<string, unknown>>).map((r) => ({ groupIntervalSeconds: 0, ...r }));
+  writeFileSync(file, stringify({ notify: { ...defaults, ...notify, routes } }));
   return testConfig({ WAVEWATCH_CONFIG: file, ...env });
 }
 

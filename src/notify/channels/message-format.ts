@@ -69,14 +69,20 @@ export function truncate(text: string, max: number): string {
   return `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
 }
 
+/** "a, b, … and 12 more" within maxChars: a compact list that still says how many there are. */
 export function listWithMore(items: readonly string[], maxChars: number): string {
   let out = '';
   for (let i = 0; i < items.length; i++) {
     const next = out ? `${out}, ${items[i]}` : (items[i] ?? '');
     const rest = items.length - i - 1;
-    const suffix = rest > 0 ? ` … +${rest} more` : '';
-    if (next.length + suffix.length > maxChars) return truncate(`${out}${out ? ' ' : ''}… +${items.length - i} more`, maxChars);
+    const suffix = rest > 0 ? `, … and ${rest} more` : '';
+    if (next.length + suffix.length > maxChars) return truncate(`${out}${out ? ', ' : ''}… and ${items.length - i} more`, maxChars);
     out = next;
   }
   return out;
+}
+
+/** Distinct values in natural order (prod-2 before prod-10). */
+export function distinctNatural(values: Iterable<string>): string[] {
+  return [...new Set(values)].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
 }

@@ -1,13 +1,14 @@
+import type { AlertLinks } from './alert-links.js';
 import { escapeMrkdwn, SLACK_LIMITS } from './slack-limits.js';
 import { episodeDuration, formatTime, keyFigures, listWithMore, truncate } from './message-format.js';
 import type { RenderInput } from './render-input.js';
 
-interface TextObject {
+export interface TextObject {
   type: 'plain_text' | 'mrkdwn';
   text: string;
   emoji?: boolean;
 }
-type SlackBlock =
+export type SlackBlock =
   | { type: 'header'; text: TextObject }
   | { type: 'section'; text?: TextObject; fields?: TextObject[] }
   | { type: 'context'; elements: TextObject[] }
@@ -19,8 +20,8 @@ export interface SlackMessage {
 }
 
 const L = SLACK_LIMITS;
-const mrkdwn = (text: string, max: number): TextObject => ({ type: 'mrkdwn', text: truncate(text, max) });
-const field = (label: string, value: string): TextObject => mrkdwn(`*${escapeMrkdwn(label)}*\n${value}`, L.fieldText);
+export const mrkdwn = (text: string, max: number): TextObject => ({ type: 'mrkdwn', text: truncate(text, max) });
+export const field = (label: string, value: string): TextObject => mrkdwn(`*${escapeMrkdwn(label)}*\n${value}`, L.fieldText);
 
 function stateWord(input: RenderInput): string {
   switch (input.kind) {
@@ -44,10 +45,10 @@ function fields(input: RenderInput): TextObject[] {
   return out.slice(0, L.sectionFields);
 }
 
-function buttons(input: RenderInput): SlackBlock[] {
+export function buttons(alertLinks: AlertLinks): SlackBlock[] {
   const links: Array<[string, string | null, string]> = [
-    ['Grafana dashboard', input.links.dashboardUrl, 'open_dashboard'],
-    ['Runbook', input.links.runbookUrl, 'open_runbook'],
+    ['Grafana dashboard', alertLinks.dashboardUrl, 'open_dashboard'],
+    ['Runbook', alertLinks.runbookUrl, 'open_runbook'],
   ];
   // A cut URL would lead nowhere: a link too long for Slack is left out instead.
   const elements = links
@@ -92,6 +93,6 @@ export function renderSlackMessage(input: RenderInput): SlackMessage {
   if (prose) blocks.push({ type: 'section', text: mrkdwn(prose, L.sectionText) });
   blocks.push({ type: 'section', fields: fields(input) });
   blocks.push({ type: 'context', elements: [mrkdwn(contextLine(input), L.contextText)] });
-  blocks.push(...buttons(input));
+  blocks.push(...buttons(input.links));
   return { text: summaryText(input), blocks: blocks.slice(0, L.blocks) };
 }

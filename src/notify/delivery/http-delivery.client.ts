@@ -2,7 +2,7 @@
 // and a 429 must be retried after exactly its Retry-After. One client serves all channels.
 
 export type DeliveryResult =
-  | { kind: 'delivered'; httpStatus: number }
+  | { kind: 'delivered'; httpStatus: number; body?: string }
   | { kind: 'retry'; httpStatus: number | null; error: string; retryAfterMs: number | null }
   | { kind: 'permanent'; httpStatus: number; error: string };
 
@@ -24,7 +24,7 @@ function errorText(status: number, body: string): string {
 }
 
 export function classifyResponse(status: number, body: string, retryAfter: string | null, nowMs: number): DeliveryResult {
-  if (status >= 200 && status < 300) return { kind: 'delivered', httpStatus: status };
+  if (status >= 200 && status < 300) return { kind: 'delivered', httpStatus: status, body: body.slice(0, MAX_ERROR_CHARS) };
   if (status === 429 || status === 408 || status >= 500) {
     return { kind: 'retry', httpStatus: status, error: errorText(status, body), retryAfterMs: parseRetryAfter(retryAfter, nowMs) };
   }
@@ -32,11 +32,16 @@ export function classifyResponse(status: number, body: string, retryAfter: strin
   return { kind: 'permanent', httpStatus: status, error: errorText(status, body) };
 }
 
-export async function postJson(url: string, body: unknown, timeoutMs: number): Promise<DeliveryResult> {
+export interface JsonRequestOptions {
+  method?: 'POST' | 'PATCH';
+  headers?: Record<string, string>;
+}
+
+export async function postJson(url: string, body: unknown, timeoutMs: number, options: JsonRequestOptions = {}): Promise<DeliveryResult> {
   try {
     const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': 'wavewatch' },
+      method: options.method ?? 'POST',
+      headers: { 'content-type': 'application/json', 'user-agent': 'wavewatch', ...options.headers },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(timeoutMs),
       redirect: 'error',

@@ -1,8 +1,9 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { AlertView } from '../../alerts/alert.types.js';
 
-export type OutboxStatus = 'pending' | 'queued' | 'sending' | 'delivered' | 'failed' | 'superseded' | 'muted';
-export type OutboxKind = 'firing' | 'resolved' | 'repeat';
+export type OutboxStatus = 'pending' | 'queued' | 'sending' | 'delivered' | 'failed' | 'superseded' | 'muted' | 'grouped';
+/** group: one message of a notification group; annotation: a Grafana annotation */
+export type OutboxKind = 'firing' | 'resolved' | 'repeat' | 'group' | 'annotation';
 
 // One row per (alert episode, transition, receiver): written in the alert's own transaction,
 // so a notification exists exactly when the state change does. dedup_key is also the queue's
@@ -11,6 +12,7 @@ export type OutboxKind = 'firing' | 'resolved' | 'repeat';
 @Index('UQ_notify_outbox_dedup_key', ['dedupKey'], { unique: true })
 @Index('IDX_notify_outbox_status', ['status', 'notBefore'])
 @Index('IDX_notify_outbox_alert', ['alertId', 'routeKey', 'createdAt'])
+@Index('IDX_notify_outbox_group', ['groupId', 'status'])
 export class NotificationOutboxEntity {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'PK_notify_outbox' })
   id!: string;
@@ -37,8 +39,24 @@ export class NotificationOutboxEntity {
   @Column({ type: 'varchar', length: 16 })
   channel!: string;
 
-  @Column({ type: 'jsonb' })
-  alert!: AlertView;
+  /** null on group messages and annotations, which carry their content in payload */
+  @Column({ type: 'jsonb', nullable: true })
+  alert!: AlertView | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  payload!: unknown;
+
+  /** the notification group of a grouped transition or of a group message */
+  @Column({ name: 'group_id', type: 'uuid', nullable: true })
+  groupId!: string | null;
+
+  /** the group message that carried this transition */
+  @Column({ name: 'message_id', type: 'uuid', nullable: true })
+  messageId!: string | null;
+
+  /** the receiver's id of what was created (a Grafana annotation id) */
+  @Column({ name: 'external_id', type: 'varchar', length: 64, nullable: true })
+  externalId!: string | null;
 
   @Column({ name: 'event_at', type: 'timestamptz' })
   eventAt!: Date;
