@@ -13,6 +13,8 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/scenarios/files ./scenarios/files
+# the rollout page's browser script and styles, served from source (tsc does not copy them)
+COPY --from=build /app/src/web/assets ./src/web/assets
 USER node
 EXPOSE 8080
 # readiness (database, Redis) via the tiny healthcheck binary; the shell expands PORT

@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { createApp } from '../src/app.factory.js';
 import { ConfigError, loadConfig } from '../src/config/load-config.js';
@@ -10,8 +12,9 @@ import { fetchAlerts, replay, type ReplayResult } from './replay-runner.js';
 import { scenarioPath } from './scenario-files.js';
 import { renderScore } from './score-table.js';
 import { score, type AnchorAlert } from './score.js';
+import { replayReportHtml } from './demo-report.js';
 
-// npm run demo [-- --once] [--scenario NAME] [--port N]
+// npm run demo [-- --once] [--scenario NAME] [--port N] [--report FILE.html]
 // Starts wavewatch on embedded defaults (PGlite, in-process queue) unless DATABASE_URL /
 // REDIS_URL are set, replays the bundled incident through the real HTTP ingest path and
 // prints the timeline: waves, gate verdicts, alerts with their lag and lead.
@@ -20,16 +23,18 @@ interface Args {
   once: boolean;
   scenario: string;
   port: number | null;
+  report: string | null;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { once: false, scenario: 'incident-2024-12-11', port: null };
+  const args: Args = { once: false, scenario: 'incident-2024-12-11', port: null, report: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--once') args.once = true;
     else if (a === '--scenario') args.scenario = argv[++i] ?? args.scenario;
     else if (a === '--port') args.port = Number(argv[++i]);
-    else throw new Error(`unknown option ${a ?? ''}; usage: npm run demo -- [--once] [--scenario NAME] [--port N]`);
+    else if (a === '--report') args.report = argv[++i] ?? null;
+    else throw new Error(`unknown option ${a ?? ''}; usage: npm run demo -- [--once] [--scenario NAME] [--port N] [--report FILE.html]`);
   }
   return args;
 }
@@ -112,17 +117,26 @@ async function main(): Promise<number> {
   if (anchors.note) out(`community mixin anchors: ${anchors.note}`);
   out('');
   out('timeline (event time, UTC):');
-  for (const e of timeline(truth, result, alerts, anchors.alerts ?? [])) out(`  ${hhmmss(e.atMs)}  ${e.text}`);
+  const lines = timeline(truth, result, alerts, anchors.alerts ?? []).map((e) => `  ${hhmmss(e.atMs)}  ${e.text}`);
+  for (const line of lines) out(line);
   out('');
   const report = score(truth, alerts, result.gates, anchors.alerts ?? []);
-  out(renderScore(report));
+  const scoreText = renderScore(report);
+  out(scoreText);
   out('');
+  const rolloutPage = truth.rolloutId ? `${url}/rollouts/${encodeURIComponent(truth.rolloutId)}` : null;
+  if (args.report && truth.rolloutId) {
+    const file = resolve(args.report);
+    writeFileSync(file, await replayReportHtml(url, truth.rolloutId, { scenario: scenario.name, timeline: lines, score: scoreText }));
+    out(`report written to ${file} (self-contained: open it offline)`);
+  }
+  if (rolloutPage) out(`rollout page: ${rolloutPage}`);
   if (args.once) {
     await app.close();
     return report.passed ? 0 : 1;
   }
   const rolloutId = truth.rolloutId ?? 'unknown';
-  out('wavewatch keeps running; try:');
+  out('wavewatch keeps running; open the rollout page above, or try:');
   out(`  curl -s ${url}/api/v1/rollouts/${rolloutId}/health`);
   out(`  curl -s '${url}/api/v1/alerts?state=all'`);
   out(`  curl -s ${url}/metrics | grep wavewatch_`);

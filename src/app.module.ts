@@ -13,13 +13,14 @@ import { MetricsModule } from './ops/metrics.module.js';
 import { RolloutsModule } from './rollouts/rollouts.module.js';
 import { SignalsModule } from './signals/signals.module.js';
 import { StorageModule } from './storage/storage.module.js';
+import { WebModule } from './web/web.module.js';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), MetricsModule, StorageModule.forRoot(config), HealthModule, RolloutsModule, NotifyModule, SignalsModule, IngestModule, AlertsModule, EvaluationModule, GateModule],
+      imports: [ConfigModule.forRoot(config), MetricsModule, StorageModule.forRoot(config), HealthModule, RolloutsModule, NotifyModule, SignalsModule, IngestModule, AlertsModule, EvaluationModule, GateModule, WebModule],
       providers: [{ provide: APP_FILTER, useClass: DomainErrorFilter }],
     };
   }

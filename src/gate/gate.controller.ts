@@ -1,14 +1,16 @@
-import { Controller, Get, HttpStatus, Param, Res } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Param, Res, UseInterceptors } from '@nestjs/common';
 import type { Response } from 'express';
 import { notFound } from '../common/domain-error.js';
 import { AnalysisEngine } from '../evaluation/analysis-engine.js';
 import { RolloutsService } from '../rollouts/rollouts.service.js';
-import { toHealthView, type RolloutHealthView } from './rollout-health.view.js';
+import { noDataHealthView, toHealthView, type RolloutHealthView } from './rollout-health.view.js';
+import { RolloutLinksInterceptor } from '../web/rollout-links.interceptor.js';
 
 // Deploy tooling asks "may the next wave go?". /health always answers 200 with the verdict;
 // /gate answers 200 only for proceed and 409 for hold or rollback, so `curl --fail`, Flagger
 // webhooks and Argo Rollouts' web provider work unchanged.
 @Controller('api/v1/rollouts')
+@UseInterceptors(RolloutLinksInterceptor)
 export class GateController {
   constructor(
     private readonly engine: AnalysisEngine,
@@ -34,25 +36,6 @@ export class GateController {
     const health = result?.rollouts.find((r) => r.rolloutId === id);
     if (health) return toHealthView(health);
     // No telemetry at all yet (or the rollout started after the newest sample): fail closed.
-    const evaluatedAt = result?.evaluatedAt ?? this.engine.watermarkMs() ?? rollout.updatedAtMs;
-    return {
-      rolloutId: id,
-      verdict: 'hold',
-      evaluatedAt: new Date(evaluatedAt).toISOString(),
-      reasons: [
-        {
-          code: 'no_data',
-          severity: 'warning',
-          wave: null,
-          cluster: null,
-          signal: null,
-          observed: null,
-          baseline: null,
-          message: 'no telemetry has been evaluated for this rollout yet; holding until its clusters report',
-        },
-      ],
-      nextWave: null,
-      dns: [],
-    };
+    return noDataHealthView(id, result?.evaluatedAt ?? this.engine.watermarkMs() ?? rollout.updatedAtMs);
   }
 }

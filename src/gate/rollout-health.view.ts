@@ -3,8 +3,33 @@ import type { RolloutHealth } from '../analysis/analysis.types.js';
 // The gate body of DESIGN §3: camelCase, RFC 3339 evaluatedAt, nothing else renamed.
 export interface RolloutHealthView extends Omit<RolloutHealth, 'evaluatedAt'> {
   evaluatedAt: string;
+  /** added to gate answers by RolloutLinksInterceptor (src/web) */
+  links?: { rolloutPage: string };
 }
 
 export function toHealthView(h: RolloutHealth): RolloutHealthView {
   return { ...h, evaluatedAt: new Date(h.evaluatedAt).toISOString() };
+}
+
+/** Fail closed: no evaluation covers the rollout yet (no telemetry, or it started after the newest sample). */
+export function noDataHealthView(rolloutId: string, evaluatedAtMs: number): RolloutHealthView {
+  return {
+    rolloutId,
+    verdict: 'hold',
+    evaluatedAt: new Date(evaluatedAtMs).toISOString(),
+    reasons: [
+      {
+        code: 'no_data',
+        severity: 'warning',
+        wave: null,
+        cluster: null,
+        signal: null,
+        observed: null,
+        baseline: null,
+        message: 'no telemetry has been evaluated for this rollout yet; holding until its clusters report',
+      },
+    ],
+    nextWave: null,
+    dns: [],
+  };
 }
