@@ -28,8 +28,17 @@ export interface PredictionHistory {
   readonly maxPredicted: number[];
 }
 
+/** Answers the gate served to deploy tools; consecutive equal verdicts fold into one entry. */
+export interface GateAnswerRun {
+  readonly fromMs: number;
+  toMs: number;
+  readonly verdict: Verdict;
+  count: number;
+}
+
 interface RolloutRecord {
   readonly changes: VerdictChange[];
+  readonly answers: GateAnswerRun[];
   readonly prediction: PredictionHistory;
 }
 
@@ -59,7 +68,7 @@ export class RolloutHistory implements OnModuleDestroy {
       labelNames: ['kind'],
       registers: [registry],
     });
-    for (const kind of ['cluster', 'rollout', 'verdict_change']) this.dropped.inc({ kind }, 0);
+    for (const kind of ['cluster', 'rollout', 'verdict_change', 'gate_answer']) this.dropped.inc({ kind }, 0);
     this.subscription = loop.evaluated.subscribe((result) => this.record(result));
   }
 
@@ -69,6 +78,26 @@ export class RolloutHistory implements OnModuleDestroy {
 
   verdictChanges(rolloutId: string): readonly VerdictChange[] {
     return this.rollouts.get(rolloutId)?.changes ?? [];
+  }
+
+  gateAnswers(rolloutId: string): readonly GateAnswerRun[] {
+    return this.rollouts.get(rolloutId)?.answers ?? [];
+  }
+
+  /** A gate answer served at event time atMs (its evaluatedAt). */
+  recordGateAnswer(rolloutId: string, atMs: number, verdict: Verdict): void {
+    const answers = this.rolloutRecord(rolloutId).answers;
+    const last = answers.at(-1);
+    if (last && last.verdict === verdict && atMs >= last.toMs) {
+      last.toMs = atMs;
+      last.count++;
+      return;
+    }
+    if (answers.length >= this.config.web.verdictChangesPerRollout) {
+      answers.shift();
+      this.dropped.inc({ kind: 'gate_answer' });
+    }
+    answers.push({ fromMs: atMs, toMs: atMs, verdict, count: 1 });
   }
 
   prediction(rolloutId: string): PredictionHistory | undefined {
@@ -120,7 +149,7 @@ export class RolloutHistory implements OnModuleDestroy {
       this.rollouts.delete(oldest.value);
       this.dropped.inc({ kind: 'rollout' });
     }
-    const fresh: RolloutRecord = { changes: [], prediction: { t: [], maxPredicted: [] } };
+    const fresh: RolloutRecord = { changes: [], answers: [], prediction: { t: [], maxPredicted: [] } };
     this.rollouts.set(id, fresh);
     return fresh;
   }

@@ -77,6 +77,7 @@ export class RolloutTimelineService {
         grafana: this.grafanaLink(id),
       },
       verdicts: this.history.verdictChanges(id).map((c) => ({ at: new Date(c.atMs).toISOString(), verdict: c.verdict, nextWave: c.nextWave, reasons: c.reasons })),
+      gateAnswers: this.history.gateAnswers(id).map((a) => ({ from: new Date(a.fromMs).toISOString(), to: new Date(a.toMs).toISOString(), verdict: a.verdict, count: a.count })),
       alerts: await this.alertsOf(rollout),
       clusters: drawn.map(({ cluster, wave }) => this.clusterSeries(cluster, wave, fromMs, toMs, stride)),
       omittedClusters: waveClusters.slice(drawn.length).map((c) => c.cluster),

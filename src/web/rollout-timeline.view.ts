@@ -44,6 +44,8 @@ export interface RolloutTimelineView {
   health: RolloutHealthView;
   links: { rolloutPage: string; health: string; gate: string; grafana: string | null };
   verdicts: VerdictChangeView[];
+  /** answers the gate served (GET …/health and …/gate), equal answers in a row folded */
+  gateAnswers: { from: string; to: string; verdict: Verdict; count: number }[];
   /** alerts of the rollout, and open alerts on its clusters */
   alerts: AlertView[];
   clusters: ClusterSeriesView[];

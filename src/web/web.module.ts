@@ -11,6 +11,6 @@ import { RolloutTimelineService } from './rollout-timeline.service.js';
   imports: [SignalsModule, RolloutsModule, AlertsModule, EvaluationModule],
   controllers: [RolloutPageController],
   providers: [RolloutHistory, RolloutTimelineService],
-  exports: [RolloutTimelineService],
+  exports: [RolloutHistory, RolloutTimelineService],
 })
 export class WebModule {}

@@ -127,15 +127,32 @@
     return found;
   }
 
+  function answerBefore(d, ms) {
+    var found = null;
+    d.gateAnswers.forEach(function (a) { if (Date.parse(a.from) <= ms) found = a; });
+    return found;
+  }
+
   function waves(d) {
     var box = section('waves', 'Waves and gate answers');
     box.appendChild(el('div', { class: 'chart', id: 'chart-verdict' }));
     var rows = d.rollout.waves.map(function (w) {
       var started = w.startedAt ? Date.parse(w.startedAt) : null;
-      var gate = started === null ? null : verdictBefore(d, started);
-      return [w.wave, w.clusters.length + ': ' + w.clusters.slice(0, 8).join(', ') + (w.clusters.length > 8 ? ', …' : ''), w.status.replace('_', ' '), started === null ? '—' : utc(started), w.completedAt ? utc(Date.parse(w.completedAt)) : '—', gate ? chip(gate.verdict) : 'not evaluated yet'];
+      var gate = null;
+      if (started !== null) {
+        var asked = answerBefore(d, started);
+        var evaluated = verdictBefore(d, started - 1);
+        if (asked) gate = el('span', null, [chip(asked.verdict), ' asked at ' + utc(Date.parse(asked.to))]);
+        else if (evaluated) gate = el('span', null, [chip(evaluated.verdict), ' (evaluated; not asked)']);
+      }
+      return [w.wave, w.clusters.length + ': ' + w.clusters.slice(0, 8).join(', ') + (w.clusters.length > 8 ? ', …' : ''), w.status.replace('_', ' '), started === null ? '—' : utc(started), w.completedAt ? utc(Date.parse(w.completedAt)) : '—', gate || (started === null ? '—' : 'not asked')];
     });
-    box.appendChild(table('Waves in plan order (times UTC, event time); gate = the verdict in force when the wave started', ['wave', 'clusters', 'status', 'started', 'completed', 'gate'], rows));
+    box.appendChild(table('Waves in plan order (times UTC, event time); gate = the last answer deploy tools got before the wave started', ['wave', 'clusters', 'status', 'started', 'completed', 'gate'], rows));
+    if (d.gateAnswers.length > 0) {
+      box.appendChild(table('Answers the gate served to deploy tools (equal answers in a row folded)', ['from', 'to', 'verdict', 'times asked'], d.gateAnswers.map(function (a) {
+        return [utc(Date.parse(a.from)), utc(Date.parse(a.to)), chip(a.verdict), a.count];
+      })));
+    }
     var changes = d.verdicts.map(function (v) {
       return [utc(Date.parse(v.at)), chip(v.verdict), v.reasons.length === 0 ? 'no reason to stop' : v.reasons.slice(0, 3).map(function (x) { return x.message; }).join(' · ') + (v.reasons.length > 3 ? ' · +' + (v.reasons.length - 3) + ' more' : '')];
     });
@@ -226,7 +243,6 @@
       existing.markers = markers;
       existing.waves = waveLines;
       existing.u.setData(data);
-      placeMarkers(existing.u, existing);
       return;
     }
     if (existing) existing.u.destroy();
@@ -241,11 +257,11 @@
       axes: axes,
       legend: { live: true },
       cursor: { drag: { x: false, y: false } },
-      hooks: { setScale: [function (u, key) { if (key === 'x') placeMarkers(u, entry); }] },
+      // after every draw, when the plot area and scales are final
+      hooks: { draw: [function (u) { placeMarkers(u, entry); }] },
     };
     entry.u = new uPlot(opts, data, node);
     charts.set(id, entry);
-    placeMarkers(entry.u, entry);
   }
 
   function axis(scale, label, format, side) {
@@ -274,11 +290,21 @@
     var to = Date.parse(d.range.to) / 1000;
     // Verdict over time: a step line 0 proceed, 1 hold, 2 rollback.
     if (d.verdicts.length > 0) {
-      var vt = [];
-      var vv = [];
-      d.verdicts.forEach(function (v) { vt.push(Date.parse(v.at) / 1000); vv.push(VERDICT_LEVEL[v.verdict]); });
-      if (vt[vt.length - 1] < to) { vt.push(to); vv.push(vv[vv.length - 1]); }
-      upsertChart('chart-verdict', 'Gate verdict over time', [line('verdict', PALETTE.verdict, 'v', { paths: uPlot.paths.stepped({ align: 1 }) })], [vt, vv], alertMarkers(d, null), waveLines(d, null), [
+      // x: every verdict change and every served answer; the step line holds the evaluated
+      // verdict, the dots are what deploy tools were told.
+      var changes = d.verdicts.map(function (v) { return [Date.parse(v.at) / 1000, VERDICT_LEVEL[v.verdict]]; });
+      var asked = {};
+      d.gateAnswers.forEach(function (a) { asked[Date.parse(a.from) / 1000] = VERDICT_LEVEL[a.verdict]; asked[Date.parse(a.to) / 1000] = VERDICT_LEVEL[a.verdict]; });
+      var times = changes.map(function (c) { return c[0]; }).concat(Object.keys(asked).map(Number), [to]);
+      var vt = times.filter(function (t, i) { return times.indexOf(t) === i; }).sort(function (a, b) { return a - b; });
+      var level = null;
+      var k = 0;
+      var vv = vt.map(function (t) { while (k < changes.length && changes[k][0] <= t) level = changes[k++][1]; return level; });
+      var va = vt.map(function (t) { return Object.prototype.hasOwnProperty.call(asked, t) ? asked[t] : null; });
+      upsertChart('chart-verdict', 'Gate verdict over time', [
+        line('evaluated verdict', PALETTE.verdict, 'v', { paths: uPlot.paths.stepped({ align: 1 }) }),
+        line('answer served', PALETTE.busy, 'v', { paths: function () { return null; }, points: { show: true, size: 9, fill: PALETTE.busy } }),
+      ], [vt, vv, va], alertMarkers(d, null), waveLines(d, null), [
         timeAxis,
         axis('v', 'verdict', function (v) { return ['proceed', 'hold', 'rollback'][v] || ''; }),
       ]);
@@ -372,7 +398,7 @@
   window.addEventListener('resize', function () {
     clearTimeout(resizeTimer);
     resizeTimer = setTimeout(function () {
-      charts.forEach(function (entry) { entry.u.setSize({ width: chartWidth(entry.u.root.parentElement), height: 190 }); placeMarkers(entry.u, entry); });
+      charts.forEach(function (entry) { entry.u.setSize({ width: chartWidth(entry.u.root.parentElement), height: 190 }); });
     }, 150);
   });
 
