@@ -161,7 +161,7 @@ describe('rollout page in headless Chromium', { skip: available ? false : `${CHR
 
   it('is keyboard navigable: skip link first, then every link and alert marker, each with a visible focus ring', async () => {
     const page = await open(`/rollouts/${ROLLOUT}`);
-    await page.waitForSelector('#chart-dns-1 .marker');
+    await page.waitForSelector('#clusters .marker');
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate('document.activeElement.className'), 'skip-link');
     await page.keyboard.press('Enter');

@@ -14,6 +14,7 @@ import type { RolloutState } from '../rollouts/rollout.types.js';
 import { RolloutsService } from '../rollouts/rollouts.service.js';
 import { SIGNALS, type SignalReader } from '../signals/signal.types.js';
 import { SIGNAL_READER } from '../signals/signals.tokens.js';
+import { clusterRisk } from './rollout-gauges.js';
 import { RolloutHistory } from './rollout-history.js';
 import { rolloutPageUrl } from './rollout-page-link.js';
 import type { ClusterSeriesView, PredictionView, RolloutTimelineView } from './rollout-timeline.view.js';
@@ -63,8 +64,17 @@ export class RolloutTimelineService {
     const fromMs = Math.max(rollout.startedAtMs - LEAD_MS, toMs - this.config.signals.windowSeconds * 1000, 0);
     const stride = Math.max(1, Math.ceil((toMs - fromMs) / step / MAX_POINTS));
 
-    const waveClusters = rollout.waves.filter((w) => w.startedAtMs !== null).flatMap((w) => w.clusters.map((cluster) => ({ cluster, wave: w.wave })));
+    // Most at risk first: the cut keeps the riskiest now, the page orders by the range's peak.
+    const { headroom, dnsVisibleThreshold } = this.config.analysis;
+    const riskNow = new Map((this.loop.latest()?.clusters ?? []).map((c) => [c.cluster, clusterRisk(c, headroom, dnsVisibleThreshold)]));
+    const waveClusters = rollout.waves
+      .filter((w) => w.startedAtMs !== null)
+      .flatMap((w) => w.clusters.map((cluster) => ({ cluster, wave: w.wave })))
+      .sort((a, b) => (riskNow.get(b.cluster) ?? 0) - (riskNow.get(a.cluster) ?? 0));
     const drawn = waveClusters.slice(0, this.config.web.maxChartClusters);
+    const series = drawn.map(({ cluster, wave }) => this.clusterSeries(cluster, wave, fromMs, toMs, stride));
+    const peakRisk = (c: ClusterSeriesView): number => Math.max((c.peakUtilization ?? 0) / headroom, ...c.projectedErrorRatio.map((v) => (v ?? 0) / dnsVisibleThreshold), ...c.visibleErrorRatio.map((v) => (v ?? 0) / dnsVisibleThreshold));
+    const ranked = series.map((c) => ({ c, risk: peakRisk(c) })).sort((a, b) => b.risk - a.risk);
     const page = rolloutPageUrl(id, this.config.notify.externalUrl);
     const encoded = encodeURIComponent(id);
     return {
@@ -79,7 +89,7 @@ export class RolloutTimelineService {
       verdicts: this.history.verdictChanges(id).map((c) => ({ at: new Date(c.atMs).toISOString(), verdict: c.verdict, nextWave: c.nextWave, reasons: c.reasons })),
       gateAnswers: this.history.gateAnswers(id).map((a) => ({ from: new Date(a.fromMs).toISOString(), to: new Date(a.toMs).toISOString(), verdict: a.verdict, count: a.count })),
       alerts: await this.alertsOf(rollout),
-      clusters: drawn.map(({ cluster, wave }) => this.clusterSeries(cluster, wave, fromMs, toMs, stride)),
+      clusters: ranked.map((r) => r.c),
       omittedClusters: waveClusters.slice(drawn.length).map((c) => c.cluster),
       prediction: this.prediction(id, health),
       range: { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString() },
@@ -149,6 +159,7 @@ export class RolloutTimelineService {
       missFailureRatio: [],
       projectedErrorRatio: [],
       timeToImpactSeconds: recorded?.timeToImpact.at(-1) ?? null,
+      peakUtilization: null,
     };
     // The busiest value of each stride: a coarser chart must not hide a peak.
     const peak = (values: Float64Array, from: number): number | null => {
@@ -172,6 +183,11 @@ export class RolloutTimelineService {
       }
       out.projectedErrorRatio.push(projected);
     }
+    out.t.forEach((_, i) => {
+      const b = out.busySeats[i];
+      const c = out.capacitySeats[i];
+      if (b !== null && b !== undefined && c) out.peakUtilization = Math.max(out.peakUtilization ?? 0, round(b / c));
+    });
     return out;
   }
 }

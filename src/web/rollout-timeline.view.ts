@@ -10,6 +10,8 @@ export interface ClusterSeriesView {
   cluster: string;
   wave: string;
   nodes: number | null;
+  /** highest busy seats ÷ capacity in the range */
+  peakUtilization: number | null;
   t: number[];
   busySeats: (number | null)[];
   capacitySeats: (number | null)[];

@@ -25,11 +25,15 @@
   };
   window.wavewatchPalette = PALETTE;
 
-  var SENTENCES = {
-    proceed: 'The next wave may go.',
-    hold: 'Wait: do not start the next wave yet.',
-    rollback: 'Roll back: the change is hurting clusters it already reached.',
-  };
+  // What the verdict asks of the person deploying, in plain words.
+  function sentence(d) {
+    var next = d.rollout.waves.filter(function (w) { return w.status === 'planned'; })[0];
+    var verdict = d.health.verdict;
+    if (verdict === 'rollback') return 'Roll back: the change is hurting clusters it already reached.';
+    if (verdict === 'hold') return next ? 'Wait: do not start ' + next.wave + ' yet.' : 'Wait: do not continue the rollout yet.';
+    if (d.rollout.status !== 'in_progress') return 'The rollout is ' + d.rollout.status.replace('_', ' ') + '; nothing points at its waves now.';
+    return next ? 'The next wave, ' + next.wave + ', may go.' : 'Every wave has started; nothing calls for a stop or a rollback now.';
+  }
   var VERDICT_LEVEL = { proceed: 0, hold: 1, rollback: 2 };
 
   var main = document.getElementById('main');
@@ -103,17 +107,25 @@
     box.appendChild(el('p', { class: 'meta', text: (meta ? meta + ' · ' : '') + r.status.replace('_', ' ') + ' · started ' + utcFull(r.startedAt) + ' · evaluated at ' + utcFull(h.evaluatedAt) + ' (event time)' }));
     var banner = el('div', { class: 'verdict verdict-' + h.verdict, id: 'verdict', role: 'status', 'aria-live': 'polite' }, [
       el('span', { class: 'word', text: h.verdict }),
-      el('span', { class: 'sentence', text: SENTENCES[h.verdict] || '' }),
+      el('span', { class: 'sentence', text: sentence(d) }),
     ]);
     box.appendChild(banner);
-    if (h.reasons.length === 0) {
-      box.appendChild(el('p', { id: 'reasons', text: 'No reason to stop: every wave cluster is within its baseline and the next wave is predicted to fit its capacity.' }));
-    } else {
-      box.appendChild(el('p', { class: 'muted', text: 'Why:' }));
-      box.appendChild(el('ul', { class: 'reasons', id: 'reasons' }, h.reasons.map(function (x) {
-        return el('li', null, [el('span', { class: 'sev sev-' + x.severity, text: x.severity }), x.message]);
-      })));
+    var item = function (x) { return el('li', null, [el('span', { class: 'sev sev-' + x.severity, text: x.severity }), x.message]); };
+    // What decides the verdict comes first; changes the analysis judged harmless are folded.
+    var blocking = h.reasons.filter(function (x) { return h.verdict !== 'proceed' && (x.severity === 'critical' || x.code !== 'control_plane_overload'); });
+    var observations = h.reasons.filter(function (x) { return blocking.indexOf(x) < 0; });
+    var reasons = el('div', { id: 'reasons' });
+    if (blocking.length > 0) reasons.appendChild(el('p', { class: 'muted', text: 'Why:' }));
+    if (blocking.length > 0) reasons.appendChild(el('ul', { class: 'reasons' }, blocking.map(item)));
+    var ahead = d.rollout.waves.some(function (w) { return w.status === 'planned'; });
+    if (blocking.length === 0) reasons.appendChild(el('p', { text: h.verdict === 'proceed' ? 'No reason to stop: no wave cluster is overloaded or losing DNS' + (ahead ? ', and the next wave is predicted to fit its headroom.' : '.') : 'See the observations below.' }));
+    if (observations.length > 0) {
+      reasons.appendChild(el('details', null, [
+        el('summary', { text: observations.length + ' observation' + (observations.length === 1 ? '' : 's') + ' that do not stop the rollout (changes the waves caused, far from overload)' }),
+        el('ul', { class: 'reasons' }, observations.map(item)),
+      ]));
     }
+    box.appendChild(reasons);
     var links = [el('a', { href: d.links.health, text: 'gate JSON' })];
     if (d.links.grafana) links.push(' · ', el('a', { href: d.links.grafana, text: 'Grafana dashboard' }));
     if (!embedded) links.push(' · ', el('a', { href: '/', text: 'all rollouts' }));
@@ -142,7 +154,9 @@
       if (started !== null) {
         var asked = answerBefore(d, started);
         var evaluated = verdictBefore(d, started - 1);
-        if (asked) gate = el('span', null, [chip(asked.verdict), ' asked at ' + utc(Date.parse(asked.to))]);
+        // equal answers in a row are folded: the run's last ask may fall after the start
+        var askedAt = Date.parse(asked ? asked.to : '') <= started ? 'at ' + utc(Date.parse(asked.to)) : asked ? 'since ' + utc(Date.parse(asked.from)) : '';
+        if (asked) gate = el('span', null, [chip(asked.verdict), ' asked ' + askedAt + (asked.verdict === 'proceed' ? '' : ' — started anyway')]);
         else if (evaluated) gate = el('span', null, [chip(evaluated.verdict), ' (evaluated; not asked)']);
       }
       return [w.wave, w.clusters.length + ': ' + w.clusters.slice(0, 8).join(', ') + (w.clusters.length > 8 ? ', …' : ''), w.status.replace('_', ' '), started === null ? '—' : utc(started), w.completedAt ? utc(Date.parse(w.completedAt)) : '—', gate || (started === null ? '—' : 'not asked')];
@@ -195,14 +209,14 @@
   }
 
   function clusters(d) {
-    var box = section('clusters', 'Wave clusters: API-server work and DNS behind the cache');
+    var box = section('clusters', 'Wave clusters, most at risk first: API-server work and DNS behind the cache');
     if (d.clusters.length === 0) box.appendChild(el('p', { text: 'No wave has started yet.' }));
     box.appendChild(el('p', { class: 'legend-note', text: 'Left: busy seats (Little\u2019s law) against seat capacity and the headroom line, APF rejections on the right axis. Right: DNS SERVFAIL clients see, the miss failure hidden behind the cache, and the projected ratio once cached records expire. ▼ marks an alert, dashed lines the wave start.' }));
     var grid = el('div', { class: 'grid' });
     d.clusters.forEach(function (c, i) {
       var tti = c.timeToImpactSeconds;
       var card = el('article', { class: 'card', 'aria-labelledby': 'cluster-' + i }, [
-        el('h3', { id: 'cluster-' + i, text: c.cluster + ' · ' + c.wave + (c.nodes ? ' · ' + c.nodes + ' nodes' : '') }),
+        el('h3', { id: 'cluster-' + i, text: c.cluster + ' · ' + c.wave + (c.nodes ? ' · ' + c.nodes + ' nodes' : '') + ' · peak ' + pct(c.peakUtilization) + ' of seats' }),
         el('p', { class: 'tti', text: tti === null ? 'DNS: no failure behind the cache' : 'DNS: client-visible errors cross the threshold in ' + duration(tti) }),
         el('div', { class: 'chart', id: 'chart-seats-' + i }),
         el('div', { class: 'chart', id: 'chart-dns-' + i }),
@@ -250,12 +264,12 @@
     var opts = {
       title: title,
       width: chartWidth(node),
-      height: 190,
+      height: 160,
       tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'); },
       scales: { x: { time: true } },
       series: [{ label: 'time (UTC)' }].concat(series),
       axes: axes,
-      legend: { live: true },
+      legend: { live: false },
       cursor: { drag: { x: false, y: false } },
       // after every draw, when the plot area and scales are final
       hooks: { draw: [function (u) { placeMarkers(u, entry); }] },
@@ -398,7 +412,7 @@
   window.addEventListener('resize', function () {
     clearTimeout(resizeTimer);
     resizeTimer = setTimeout(function () {
-      charts.forEach(function (entry) { entry.u.setSize({ width: chartWidth(entry.u.root.parentElement), height: 190 }); });
+      charts.forEach(function (entry) { entry.u.setSize({ width: chartWidth(entry.u.root.parentElement), height: 160 }); });
     }, 150);
   });
 
