@@ -17,6 +17,8 @@ COPY --from=build /app/scenarios/files ./scenarios/files
 RUN mkdir -p /data/pglite && chown -R node:node /data
 ENV WAVEWATCH_DATA_DIR=/data/pglite
 VOLUME /data
+# the rollout page's browser script and styles, served from source (tsc does not copy them)
+COPY --from=build /app/src/web/assets ./src/web/assets
 USER node
 EXPOSE 8080
 # HOST defaults to 0.0.0.0, so protected mode refuses to start without a token: set

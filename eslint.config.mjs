@@ -50,6 +50,16 @@ export default tseslint.config(
     },
   },
   {
+    // The rollout page's browser script: plain JS served as is (no build step), not in tsconfig.
+    files: ['src/web/assets/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      sourceType: 'script',
+      parserOptions: { projectService: false },
+      globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', uPlot: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' },
+    },
+  },
+  {
     files: ['**/*.spec.ts', '**/*.test.ts', 'test/**', 'bench/**', 'scenarios/**'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',

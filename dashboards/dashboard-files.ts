@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fleetOverviewDashboard } from './fleet-overview.dashboard.js';
 import { rolloutHealthDashboard } from './rollout-health.dashboard.js';
 
 // The generated JSON lives in the source tree (dashboards/generated) whether this runs from
@@ -25,5 +26,8 @@ export interface DashboardFile {
 }
 
 export function renderDashboards(): DashboardFile[] {
-  return [{ file: 'rollout-health.json', json: JSON.stringify(rolloutHealthDashboard(), null, 2) + '\n' }];
+  return [
+    { file: 'rollout-health.json', json: JSON.stringify(rolloutHealthDashboard(), null, 2) + '\n' },
+    { file: 'fleet-overview.json', json: JSON.stringify(fleetOverviewDashboard(), null, 2) + '\n' },
+  ];
 }

@@ -31,7 +31,8 @@ const verdictMappings: ValueMapping[] = [
   },
 ];
 
-function steps(...pairs: [number | null, string][]): ThresholdsConfigBuilder {
+/** absolute thresholds from (value, colour) pairs; the first value is null (base) */
+export function steps(...pairs: [number | null, string][]): ThresholdsConfigBuilder {
   return new ThresholdsConfigBuilder()
     .mode(ThresholdsMode.Absolute)
     .steps(pairs.map(([value, color]) => ({ value, color })));
@@ -60,11 +61,13 @@ export function verdictTimeline(): StateTimelinePanel {
     .span(10);
 }
 
+/** a table of one instant query's series, their labels as columns */
+export function instantTable(title: string, description: string, expr: string, legend: string): TablePanel {
+  return new TablePanel().title(title).description(description).withTarget(instantQuery(expr, legend).format(PromQueryFormat.Table));
+}
+
 export function firingAlertsTable(): TablePanel {
-  return new TablePanel()
-    .title('Firing alerts')
-    .description('Alerts wavewatch holds in the firing state, by name and severity.')
-    .withTarget(instantQuery('sum by (alertname, severity) (wavewatch_alerts_firing) > 0', '{{alertname}}').format(PromQueryFormat.Table))
+  return instantTable('Firing alerts', 'Alerts wavewatch holds in the firing state, by name and severity.', 'sum by (alertname, severity) (wavewatch_alerts_firing) > 0', '{{alertname}}')
     .height(5)
     .span(6);
 }
@@ -114,11 +117,14 @@ export function dnsProjectedErrorRatio(): TimeseriesPanel {
   );
 }
 
-export function dnsTimeToImpact(): StatPanel {
+export function dnsTimeToImpact(
+  expr = `min by (cluster) (wavewatch_dns_time_to_impact_seconds{${cluster}})`,
+  title = 'DNS: time to client impact',
+): StatPanel {
   return new StatPanel()
-    .title('DNS: time to client impact')
-    .description('Seconds until the visible DNS error ratio crosses the alert threshold; no value when nothing fails.')
-    .withTarget(instantQuery(`min by (cluster) (wavewatch_dns_time_to_impact_seconds{${cluster}})`, '{{cluster}}'))
+    .title(title)
+    .description('Seconds until the visible DNS error ratio crosses the alert threshold as cached records expire; no value when nothing fails.')
+    .withTarget(instantQuery(expr, '{{cluster}}'))
     .unit('s')
     .thresholds(steps([null, 'red'], [300, 'orange'], [900, 'green']))
     .colorMode(BigValueColorMode.Background)

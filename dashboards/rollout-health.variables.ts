@@ -1,6 +1,7 @@
 import {
   DatasourceVariableBuilder,
   QueryVariableBuilder,
+  TextBoxVariableBuilder,
   VariableRefresh,
   VariableSort,
 } from '@grafana/grafana-foundation-sdk/dashboard';
@@ -36,4 +37,10 @@ export function rolloutVariable(): QueryVariableBuilder {
 
 export function clusterVariable(): QueryVariableBuilder {
   return labelVariable(CLUSTER_VARIABLE, 'Cluster', 'wavewatch_cluster_utilization');
+}
+
+// Where wavewatch serves its rollout pages, for the dashboard's links (a text box, so each
+// Grafana can point at its own wavewatch).
+export function wavewatchUrlVariable(): TextBoxVariableBuilder {
+  return new TextBoxVariableBuilder('wavewatch').label('wavewatch URL').defaultValue('http://localhost:8080').description('Base URL of wavewatch, for links to the rollout page');
 }

@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { createApp } from '../src/app.factory.js';
 import type { AppConfig } from '../src/config/config.schema.js';
@@ -11,8 +13,9 @@ import { fetchAlerts, replay, type ReplayResult } from './replay-runner.js';
 import { scenarioPath } from './scenario-files.js';
 import { renderScore } from './score-table.js';
 import { score, type AnchorAlert } from './score.js';
+import { replayReportHtml } from './demo-report.js';
 
-// npm run demo [-- --once] [--scenario NAME] [--port N]
+// npm run demo [-- --once] [--scenario NAME] [--port N] [--report FILE.html] [--until HH:MM]
 // Starts wavewatch on embedded defaults (PGlite, in-process queue) unless DATABASE_URL /
 // REDIS_URL are set, replays the bundled incident through the real HTTP ingest path and
 // prints the timeline: waves, gate verdicts, alerts with their lag and lead.
@@ -21,16 +24,21 @@ interface Args {
   once: boolean;
   scenario: string;
   port: number | null;
+  report: string | null;
+  /** stop the replay at this event time of day (UTC), e.g. 23:23: the page as an SRE saw it then */
+  until: string | null;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { once: false, scenario: 'incident-2024-12-11', port: null };
+  const args: Args = { once: false, scenario: 'incident-2024-12-11', port: null, report: null, until: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--once') args.once = true;
     else if (a === '--scenario') args.scenario = argv[++i] ?? args.scenario;
     else if (a === '--port') args.port = Number(argv[++i]);
-    else throw new Error(`unknown option ${a ?? ''}; usage: npm run demo -- [--once] [--scenario NAME] [--port N]`);
+    else if (a === '--report') args.report = argv[++i] ?? null;
+    else if (a === '--until') args.until = argv[++i] ?? null;
+    else throw new Error(`unknown option ${a ?? ''}; usage: npm run demo -- [--once] [--scenario NAME] [--port N] [--report FILE.html] [--until HH:MM]`);
   }
   return args;
 }
@@ -47,6 +55,16 @@ async function listen(app: INestApplication, port: number, host: string): Promis
     await app.listen(0, host);
   }
   return (await app.getUrl()).replace('[::1]', '127.0.0.1').replace('0.0.0.0', '127.0.0.1');
+}
+
+// The first time of day HH:MM[:SS] (UTC) at or after the scenario's start.
+function untilMs(startMs: number, hhmm: string): number {
+  const m = /^(\d\d):(\d\d)(?::(\d\d))?$/.exec(hhmm);
+  if (!m) throw new Error(`--until: expected HH:MM or HH:MM:SS (UTC), got "${hhmm}"`);
+  const day = new Date(startMs);
+  let at = Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), Number(m[1]), Number(m[2]), Number(m[3] ?? 0));
+  if (at < startMs) at += 24 * 3600_000;
+  return at;
 }
 
 interface TimelineEntry {
@@ -105,7 +123,8 @@ async function main(): Promise<number> {
   out(`wavewatch demo on ${url}`);
   out(`  storage: ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite (${config.dataDir ?? 'in memory'})`}; queue: ${config.redisUrl ? 'BullMQ on Redis (REDIS_URL)' : 'in-process'}`);
 
-  const scenario = loadScenario(scenarioPath(args.scenario));
+  const loaded = loadScenario(scenarioPath(args.scenario));
+  const scenario = args.until ? { ...loaded, endMs: Math.min(loaded.endMs, untilMs(loaded.startMs, args.until)) } : loaded;
   const truth = groundTruth(scenario);
   out(`  scenario: ${scenario.name} — ${scenario.clusters.length} clusters, ${scenario.intervalMs / 1000} s scrapes, ${truth.waves.length} waves`);
   out('');
@@ -125,17 +144,27 @@ async function main(): Promise<number> {
   if (anchors.note) out(`community mixin anchors: ${anchors.note}`);
   out('');
   out('timeline (event time, UTC):');
-  for (const e of timeline(truth, result, alerts, anchors.alerts ?? [])) out(`  ${hhmmss(e.atMs)}  ${e.text}`);
+  const lines = timeline(truth, result, alerts, anchors.alerts ?? []).map((e) => `  ${hhmmss(e.atMs)}  ${e.text}`);
+  for (const line of lines) out(line);
   out('');
   const report = score(truth, alerts, result.gates, anchors.alerts ?? []);
-  out(renderScore(report));
+  // a replay cut short cannot meet the targets that lie after the cut
+  const scoreText = args.until ? `score: not computed (replay stopped at ${hhmmss(scenario.endMs)} by --until)` : renderScore(report);
+  out(scoreText);
   out('');
+  const rolloutPage = truth.rolloutId ? `${url}/rollouts/${encodeURIComponent(truth.rolloutId)}` : null;
+  if (args.report && truth.rolloutId) {
+    const file = resolve(args.report);
+    writeFileSync(file, await replayReportHtml(url, truth.rolloutId, { scenario: scenario.name, timeline: lines, score: scoreText }));
+    out(`report written to ${file} (self-contained: open it offline)`);
+  }
+  if (rolloutPage) out(`rollout page: ${rolloutPage}`);
   if (args.once) {
     await app.close();
-    return report.passed ? 0 : 1;
+    return report.passed || args.until ? 0 : 1;
   }
   const rolloutId = truth.rolloutId ?? 'unknown';
-  out('wavewatch keeps running; try:');
+  out('wavewatch keeps running; open the rollout page above, or try:');
   out(`  curl -s ${url}/api/v1/rollouts/${rolloutId}/health`);
   out(`  curl -s '${url}/api/v1/alerts?state=all'`);
   out(`  curl -s ${url}/metrics | grep wavewatch_`);

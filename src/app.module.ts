@@ -15,13 +15,14 @@ import { RolloutsModule } from './rollouts/rollouts.module.js';
 import { IntegrationsModule } from './rollouts/integrations/integrations.module.js';
 import { SignalsModule } from './signals/signals.module.js';
 import { StorageModule } from './storage/storage.module.js';
+import { WebModule } from './web/web.module.js';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), MetricsModule, AuthModule, StorageModule.forRoot(config), HealthModule, RolloutsModule, NotifyModule, SignalsModule, IngestModule, AlertsModule, EvaluationModule, GateModule, IntegrationsModule],
+      imports: [ConfigModule.forRoot(config), MetricsModule, AuthModule, StorageModule.forRoot(config), HealthModule, RolloutsModule, NotifyModule, SignalsModule, IngestModule, AlertsModule, EvaluationModule, GateModule, IntegrationsModule, WebModule],
       providers: [{ provide: APP_FILTER, useClass: DomainErrorFilter }],
     };
   }

@@ -9,14 +9,14 @@ import { renderDashboards, repoRoot } from '../dashboards/dashboard-files.js';
 import { ROLLOUT_HEALTH_UID } from '../dashboards/rollout-health.dashboard.js';
 import { loadScenario } from '../scenarios/load-scenario.js';
 import { scenarioPath } from '../scenarios/scenario-files.js';
-import { annotationExpressions, builtDashboard, panelExpressions, withAllSelected } from './support/dashboard-expressions.js';
+import { builtDashboard, builtDashboards, builtFleetDashboard, everyExpression, panelExpressions, withAllSelected } from './support/dashboard-expressions.js';
 import { startApp, type RunningApp } from './support/start-app.js';
 
 const root = repoRoot();
 const built = builtDashboard;
-const queryPanels = built.panels.filter((p) => p.type !== 'row');
+const queryPanels = builtDashboards.flatMap((d) => d.panels.filter((p) => p.type !== 'row' && p.type !== 'text'));
 const panelExprs = panelExpressions().map((e) => e.expr);
-const exprs = [...panelExprs, ...annotationExpressions().map((e) => e.expr)];
+const exprs = everyExpression().map((e) => e.expr);
 
 // Metric names a PromQL expression reads; histogram series map to the family Prometheus' HELP line names.
 function metricFamilies(expr: string): string[] {
@@ -50,7 +50,7 @@ describe('rollout-health dashboard', () => {
   });
 
   it('every panel queries the selected Prometheus', () => {
-    assert.ok(queryPanels.length >= 10, `only ${queryPanels.length} panels`);
+    assert.ok(queryPanels.length >= 20, `only ${queryPanels.length} panels`);
     for (const p of queryPanels) {
       assert.ok((p.targets ?? []).length > 0, `${p.title} has no query`);
       for (const t of p.targets ?? []) {
@@ -85,10 +85,55 @@ describe('rollout-health dashboard', () => {
       'wavewatch_notify_outbox_depth',
       'wavewatch_notify_queue_depth',
       'wavewatch_signal_watermark_timestamp_seconds',
+      'wavewatch_cluster_busy_seats',
+      'wavewatch_cluster_capacity_seats',
+      'wavewatch_cluster_apf_rejected_per_second',
+      'wavewatch_dns_visible_error_ratio',
+      'wavewatch_dns_miss_failure_ratio',
+      'wavewatch_cluster_risk',
+      'wavewatch_dns_state',
+      'wavewatch_rollout_wave_cluster_info',
+      'wavewatch_rollout_wave_in_progress',
+      'wavewatch_rollout_wave_started_timestamp_seconds',
+      'wavewatch_alert_active',
     ];
     assert.deepEqual(required.filter((m) => !used.has(m)), []);
     const headroom = JSON.stringify(built).includes('"value":0.8');
     assert.ok(headroom, 'the 0.8 headroom threshold is drawn');
+  });
+});
+
+describe('the rollout story on the dashboards', () => {
+  const byTitle = (title: RegExp) => built.panels.filter((p) => title.test(p.title ?? ''));
+  const json = (v: unknown): string => JSON.stringify(v);
+
+  it('waves (regions and starts at event time) and alerts are annotations of the selected rollout', () => {
+    const annotations = new Map(built.annotations.list.map((a) => [a.name, a as { expr?: string; useValueForTime?: boolean; titleFormat?: string; textFormat?: string }]));
+    assert.match(annotations.get('Waves')?.expr ?? '', /wavewatch_rollout_wave_in_progress\{rollout=~"\$rollout"\} == 1/);
+    assert.match(annotations.get('Waves')?.textFormat ?? '', /\{\{clusters\}\}/);
+    assert.equal(annotations.get('Wave starts')?.useValueForTime, true);
+    assert.match(annotations.get('Alerts')?.expr ?? '', /wavewatch_alert_active/);
+  });
+
+  it('wave clusters sit beside the controls, DNS shows visible vs hidden vs projected, and the page is linked', () => {
+    const wave = json(byTitle(/^Wave clusters: API-server busy seats vs capacity/));
+    const control = json(byTitle(/^Controls/));
+    assert.match(wave, /role=\\"wave\\"/);
+    assert.match(control, /role=\\"control\\"/);
+    for (const m of ['wavewatch_cluster_busy_seats', 'wavewatch_cluster_capacity_seats']) assert.ok(wave.includes(m) && control.includes(m), m);
+    const dns = json(byTitle(/visible SERVFAIL vs hidden miss failure vs projected/));
+    for (const m of ['wavewatch_dns_visible_error_ratio', 'wavewatch_dns_miss_failure_ratio', 'wavewatch_dns_projected_error_ratio']) assert.ok(dns.includes(m), m);
+    assert.ok(json(built.panels).includes('/rollouts/$rollout'), 'a panel links to the rollout page');
+    assert.ok(json((built as unknown as { links: unknown[] }).links).includes('/rollouts/${rollout}'), 'the dashboard links to the rollout page');
+  });
+
+  it('the fleet overview ranks clusters by risk and shows utilisation and DNS state as state timelines', () => {
+    assert.equal(builtFleetDashboard.uid, 'wavewatch-fleet-overview');
+    const types = builtFleetDashboard.panels.map((p) => p.type);
+    assert.ok(types.includes('bargauge') && types.filter((t) => t === 'state-timeline').length >= 2, types.join());
+    const fleet = panelExpressions(builtFleetDashboard).map((e) => e.expr);
+    assert.ok(fleet.some((e) => /^sort_desc\(.*wavewatch_cluster_risk/.test(e)), 'sorted by risk');
+    assert.ok(fleet.some((e) => e.includes('wavewatch_dns_state')) && fleet.some((e) => e.includes('wavewatch_cluster_utilization')));
   });
 });
 

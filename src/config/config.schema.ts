@@ -184,6 +184,20 @@ export const configSchema = z.object({
       queuePrefix: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('wavewatch'),
     })
     .prefault({}),
+  // The rollout page (src/web) and the per-cluster gauges Grafana reads.
+  web: z
+    .object({
+      // verdict history and projected DNS per cluster are kept in memory for this many of each
+      historyClusters: z.number().int().positive().default(500),
+      historyRollouts: z.number().int().positive().default(200),
+      verdictChangesPerRollout: z.number().int().positive().default(1000),
+      // small multiples on one page; the rest are listed, not drawn
+      maxChartClusters: z.number().int().positive().default(60),
+      pollSeconds: z.number().int().min(1).default(5),
+      // per-cluster wavewatch_* gauges: clusters of active rollouts first, then the riskiest, up to this many
+      metricsClusters: z.number().int().positive().default(100),
+    })
+    .prefault({}),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;

@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Subject } from 'rxjs';
 import type { AnalysisResult } from '../analysis/analysis.types.js';
 import { AlertsService } from '../alerts/alerts.service.js';
 import { GrafanaAnnotations } from '../notify/grafana/grafana-annotations.service.js';
@@ -30,6 +31,8 @@ export class EvaluationLoop implements OnApplicationBootstrap, OnModuleDestroy {
   private lastStepMs: number | undefined;
   private lastResult: AnalysisResult | null = null;
   private failures = 0;
+  /** every evaluated step, in event-time order (the rollout page records its history from it) */
+  readonly evaluated = new Subject<AnalysisResult>();
 
   constructor(
     private readonly engine: AnalysisEngine,
@@ -128,6 +131,7 @@ export class EvaluationLoop implements OnApplicationBootstrap, OnModuleDestroy {
       this.lastResult = result;
       this.metrics.update(result, this.alerts.openAlerts());
       await this.annotations.gateVerdicts(result);
+      this.evaluated.next(result);
       if (this.failures > 0) {
         this.logger.log('evaluation recovered');
         this.failures = 0;

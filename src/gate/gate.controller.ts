@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res, UseInterceptors } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { RolloutHealthService } from '../evaluation/rollout-health.service.js';
 import { Scope } from '../auth/scope.decorator.js';
@@ -9,13 +9,15 @@ import { AnalysisEngine } from '../evaluation/analysis-engine.js';
 import { readRawBody } from '../rollouts/read-json-body.js';
 import { RolloutsService } from '../rollouts/rollouts.service.js';
 import { gateStatus, isWait, withDeployFailures } from './gate-answer.js';
-import { toHealthView, type RolloutHealthView } from './rollout-health.view.js';
+import { noDataHealthView, toHealthView, type RolloutHealthView } from './rollout-health.view.js';
+import { RolloutLinksInterceptor } from '../web/rollout-links.interceptor.js';
 
 // Deploy tooling asks "may the next wave go?". /health always answers 200 with the verdict;
 // /gate answers 200 only for proceed and 409 for hold or rollback (?wait=true: hold is 503 +
 // Retry-After). Both take GET and POST: Flagger and Spinnaker POST a body of their own, which
 // is read up to integrations.maxBodyBytes whatever its content type and then ignored.
 @Controller('api/v1/rollouts')
+@UseInterceptors(RolloutLinksInterceptor)
 export class GateController {
   constructor(
     private readonly engine: AnalysisEngine,
@@ -77,26 +79,6 @@ export class GateController {
     const answer = this.healthOf.of(rollout);
     if (answer) return toHealthView(answer.health, answer.dataAsOfMs);
     // Nothing evaluated yet: fail closed.
-    const evaluatedAt = this.engine.watermarkMs() ?? rollout.updatedAtMs;
-    return {
-      rolloutId: id,
-      verdict: 'hold',
-      evaluatedAt: new Date(evaluatedAt).toISOString(),
-      reasons: [
-        {
-          code: 'no_data',
-          severity: 'warning',
-          wave: null,
-          cluster: null,
-          signal: null,
-          observed: null,
-          baseline: null,
-          message: 'no telemetry has been evaluated for this rollout yet; holding until its clusters report',
-        },
-      ],
-      nextWave: null,
-      dns: [],
-      dataAsOf: null,
-    };
+    return noDataHealthView(id, this.engine.watermarkMs() ?? rollout.updatedAtMs);
   }
 }

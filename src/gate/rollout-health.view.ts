@@ -5,8 +5,34 @@ export interface RolloutHealthView extends Omit<RolloutHealth, 'evaluatedAt'> {
   evaluatedAt: string;
   /** newest sample behind the verdict (RFC 3339); null when none of the rollout's clusters reported */
   dataAsOf: string | null;
+  /** added to gate answers by RolloutLinksInterceptor (src/web) */
+  links?: { rolloutPage: string };
 }
 
 export function toHealthView(h: RolloutHealth, dataAsOfMs: number | null = null): RolloutHealthView {
   return { ...h, evaluatedAt: new Date(h.evaluatedAt).toISOString(), dataAsOf: dataAsOfMs === null ? null : new Date(dataAsOfMs).toISOString() };
+}
+
+/** Fail closed: no evaluation covers the rollout yet (no telemetry, or it started after the newest sample). */
+export function noDataHealthView(rolloutId: string, evaluatedAtMs: number): RolloutHealthView {
+  return {
+    rolloutId,
+    verdict: 'hold',
+    evaluatedAt: new Date(evaluatedAtMs).toISOString(),
+    reasons: [
+      {
+        code: 'no_data',
+        severity: 'warning',
+        wave: null,
+        cluster: null,
+        signal: null,
+        observed: null,
+        baseline: null,
+        message: 'no telemetry has been evaluated for this rollout yet; holding until its clusters report',
+      },
+    ],
+    nextWave: null,
+    dns: [],
+    dataAsOf: null,
+  };
 }

@@ -1,6 +1,7 @@
+import { fleetOverviewDashboard } from '../../dashboards/fleet-overview.dashboard.js';
 import { rolloutHealthDashboard } from '../../dashboards/rollout-health.dashboard.js';
 
-// The rollout-health dashboard as Grafana reads it (its JSON), reduced to what the dashboard
+// The dashboards as Grafana reads them (its JSON), reduced to what the dashboard
 // tests look at: panels, variables and the PromQL of panels and annotations.
 
 export interface PanelJson {
@@ -22,6 +23,13 @@ export interface DashboardExpression {
 }
 
 export const builtDashboard = JSON.parse(JSON.stringify(rolloutHealthDashboard())) as DashboardJson;
+export const builtFleetDashboard = JSON.parse(JSON.stringify(fleetOverviewDashboard())) as DashboardJson;
+export const builtDashboards: readonly DashboardJson[] = [builtDashboard, builtFleetDashboard];
+
+/** every panel and annotation query of every dashboard, titled "dashboard uid: panel" */
+export function everyExpression(): DashboardExpression[] {
+  return builtDashboards.flatMap((d) => [...panelExpressions(d), ...annotationExpressions(d)].map((e) => ({ title: `${d.uid}: ${e.title}`, expr: e.expr })));
+}
 
 export function panelExpressions(d: DashboardJson = builtDashboard): DashboardExpression[] {
   return d.panels.flatMap((p) => (p.targets ?? []).map((t) => ({ title: p.title ?? p.type, expr: t.expr ?? '' })));

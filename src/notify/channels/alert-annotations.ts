@@ -10,6 +10,7 @@ export function alertAnnotations(input: RenderInput): Record<string, string> {
   }
   if (input.links.runbookUrl) out.runbook_url = input.links.runbookUrl;
   if (input.links.dashboardUrl) out.dashboard_url = input.links.dashboardUrl;
+  if (input.links.rolloutPageUrl) out.rollout_page_url = input.links.rolloutPageUrl;
   if (a.timeToImpactSeconds !== null) out.time_to_impact = formatDuration(a.timeToImpactSeconds * 1000);
   return out;
 }

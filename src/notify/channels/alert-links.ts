@@ -1,12 +1,15 @@
 import type { AlertView } from '../../alerts/alert.types.js';
 import type { AppConfig } from '../../config/config.schema.js';
+import { rolloutPageUrl } from '../../web/rollout-page-link.js';
 
 export interface AlertLinks {
   dashboardUrl: string | null;
   runbookUrl: string | null;
+  /** the rollout's page on wavewatch; absolute only when notify.externalUrl is set */
+  rolloutPageUrl?: string | null;
 }
 
-type LinkConfig = Pick<AppConfig['notify'], 'grafanaUrl' | 'runbookUrl'>;
+type LinkConfig = Pick<AppConfig['notify'], 'grafanaUrl' | 'runbookUrl'> & { externalUrl?: string | undefined };
 
 const HOUR_MS = 3600_000;
 
@@ -39,5 +42,6 @@ function runbookUrl(alert: AlertView, base: string | undefined): string | null {
 }
 
 export function alertLinks(alert: AlertView, config: LinkConfig): AlertLinks {
-  return { dashboardUrl: dashboardUrl(alert, config.grafanaUrl), runbookUrl: runbookUrl(alert, config.runbookUrl) };
+  const rolloutPage = alert.rolloutId && config.externalUrl ? rolloutPageUrl(alert.rolloutId, config.externalUrl) : null;
+  return { dashboardUrl: dashboardUrl(alert, config.grafanaUrl), runbookUrl: runbookUrl(alert, config.runbookUrl), rolloutPageUrl: rolloutPage };
 }
