@@ -6,8 +6,8 @@ import type { RolloutHealth } from '../analysis/analysis.types.js';
 import { notFound } from '../common/domain-error.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../config/config.tokens.js';
-import { AnalysisEngine } from '../evaluation/analysis-engine.js';
 import { EvaluationLoop } from '../evaluation/evaluation-loop.js';
+import { RolloutHealthService } from '../evaluation/rollout-health.service.js';
 import { noDataHealthView, toHealthView } from '../gate/rollout-health.view.js';
 import { toRolloutView } from '../rollouts/rollout-view.js';
 import type { RolloutState } from '../rollouts/rollout.types.js';
@@ -39,7 +39,7 @@ export class RolloutTimelineService {
     private readonly rollouts: RolloutsService,
     private readonly alerts: AlertsService,
     private readonly loop: EvaluationLoop,
-    private readonly engine: AnalysisEngine,
+    private readonly healthOf: RolloutHealthService,
     private readonly history: RolloutHistory,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -48,10 +48,9 @@ export class RolloutTimelineService {
     return this.rollouts.all().sort((a, b) => b.startedAtMs - a.startedAtMs);
   }
 
-  /** The gate's answer now: from the newest evaluated step, else a fresh evaluation, else hold. */
+  /** The gate's answer now (the same service /gate answers from); null before anything was evaluated. */
   health(rollout: RolloutState): RolloutHealth | null {
-    const id = rollout.rolloutId;
-    return this.loop.latest()?.rollouts.find((r) => r.rolloutId === id) ?? this.engine.current()?.rollouts.find((r) => r.rolloutId === id) ?? null;
+    return this.healthOf.of(rollout)?.health ?? null;
   }
 
   async timeline(id: string): Promise<RolloutTimelineView> {
