@@ -156,7 +156,7 @@ describe('protected mode', () => {
     const env = { PATH: process.env.PATH ?? '', HOST: '0.0.0.0', PORT: '0', LOG_LEVEL: 'warn' };
     const run = spawnSync(process.execPath, [main], { env, encoding: 'utf8', timeout: 60_000 });
     assert.equal(run.status, 2, run.stdout + run.stderr);
-    assert.match(run.stderr, /^wavewatch: protected mode: .*auth\.tokens.*WAVEWATCH_AUTH=none/);
+    assert.match(run.stderr, /^wavewatch: protected mode: .*auth\.tokens.*WAVEWATCH_AUTH=none/m);
     assert.doesNotMatch(run.stdout, /listening/);
   });
 
