@@ -192,4 +192,13 @@ describe('deriveRolloutState', () => {
     assert.equal(s.waves[0]?.completedAtMs, T0 + (2 + 9_999 / 10_000) * 60_000);
     assert.deepEqual(deriveRolloutState([...events].reverse()), s);
   });
+
+  it('keeps a cluster named like an Object.prototype key as a plain cluster', () => {
+    const s = deriveRolloutState([ev('cluster_started', 1, { wave: 'w', clusters: ['__proto__', 'constructor'] }), ev('cluster_completed', 2, { wave: 'w', clusters: ['__proto__'] })]);
+    const status = s.waves[0]?.clusterStatus ?? {};
+    assert.deepEqual(Object.keys(status), ['__proto__', 'constructor']);
+    assert.equal(Object.getOwnPropertyDescriptor(status, '__proto__')?.value, 'completed');
+    assert.equal(Object.getPrototypeOf(status), Object.prototype);
+    assert.equal(s.waves[0]?.status, 'in_progress');
+  });
 });

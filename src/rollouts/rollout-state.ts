@@ -169,11 +169,10 @@ export class RolloutFold {
     if (from === 'completed') w.completedCount--;
     if (to === 'completed') w.completedCount++;
     w.clusters.set(cluster, to);
-    if (from === undefined) {
-      w.clusterList.push(cluster);
-      // defineProperty: a cluster named "__proto__" must stay a plain key
-      Object.defineProperty(w.statusRecord, cluster, { value: to, enumerable: true, writable: true, configurable: true });
-    } else w.statusRecord[cluster] = to;
+    if (from === undefined) w.clusterList.push(cluster);
+    // a cluster named "__proto__" must become a plain key, not the record's prototype
+    if (from === undefined && cluster === '__proto__') Object.defineProperty(w.statusRecord, cluster, { value: to, enumerable: true, writable: true, configurable: true });
+    else w.statusRecord[cluster] = to;
     w.frozen = null;
   }
 
