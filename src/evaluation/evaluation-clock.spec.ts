@@ -11,7 +11,8 @@ describe('evaluation clock', () => {
     const history = Date.parse('2024-12-11T23:00:07Z');
     clock.received(history, WALL);
     assert.equal(clock.mode(), 'replay');
-    assert.equal(clock.targetStep(history, WALL + 3_600_000), Date.parse('2024-12-11T23:00:00Z'));
+    assert.equal(clock.targetStep(history, WALL + 3_600_000), Date.parse('2024-12-11T22:59:45Z'), 'the step before the watermark: its scrape is complete');
+    assert.equal(clock.targetStep(history, WALL + 3_600_000, true), Date.parse('2024-12-11T23:00:00Z'), 'catch-up: through the watermark');
   });
 
   it('live: never evaluates a step starting after the wall clock plus 5 s', () => {
@@ -37,7 +38,7 @@ describe('evaluation clock', () => {
     assert.equal(live.targetStep(WALL - 30_000, WALL + 600_000), WALL + 510_000);
     const replay = new EvaluationClock(STEP, 90_000);
     replay.restore('replay', WALL);
-    assert.equal(replay.targetStep(WALL - 30_000, WALL + 600_000), WALL - 30_000);
+    assert.equal(replay.targetStep(WALL - 30_000, WALL + 600_000, true), WALL - 30_000);
     replay.received(WALL + 600_000, WALL + 600_000);
     assert.equal(replay.mode(), 'live', 'data decides once it arrives');
   });

@@ -44,14 +44,18 @@ export class EvaluationClock {
   }
 
   /**
-   * The newest step to evaluate: the watermark's step; in live use, once nothing has arrived
+   * The newest step to evaluate: the watermark's step (a replay: the one before); in live use, once nothing has arrived
    * for the stall allowance, the wall clock's step minus that allowance (time goes on without
    * data); never a step starting after the wall clock plus a small tolerance.
    */
-  targetStep(watermarkMs: number | undefined, wallMs: number): number | undefined {
+  targetStep(watermarkMs: number | undefined, wallMs: number, throughWatermark = false): number | undefined {
     const step = this.stepMs;
     const align = (ms: number): number => Math.floor(ms / step) * step;
     let target = watermarkMs === undefined ? undefined : align(watermarkMs);
+    // a replay waits for the next step's first sample, so the whole scrape of a step has
+    // arrived before it is evaluated: the same replay gives the same alerts at any speed
+    // (catch-up evaluates the newest step too)
+    if (target !== undefined && !this.isLive() && !throughWatermark) target -= step;
     if (target !== undefined && this.isLive() && wallMs - this.lastReceiptMs > this.stallAfterMs) target = Math.max(target, align(wallMs - this.stallAfterMs));
     if (target === undefined) return undefined;
     return Math.min(target, align(wallMs + CLOCK_TOLERANCE_MS));

@@ -79,10 +79,10 @@ export class EvaluationLoop implements OnApplicationBootstrap, OnModuleDestroy {
     return this.lastResult;
   }
 
-  /** Evaluates every step up to the current target; resolves when done. */
+  /** Evaluates every step up to the watermark's; resolves when done. */
   async catchUp(): Promise<void> {
     while (this.running) await this.running;
-    await this.runOnce();
+    await this.runOnce(true);
   }
 
   private schedule(): void {
@@ -93,12 +93,12 @@ export class EvaluationLoop implements OnApplicationBootstrap, OnModuleDestroy {
     }, SETTLE_MS);
   }
 
-  private runOnce(): Promise<void> {
+  private runOnce(throughWatermark = false): Promise<void> {
     if (this.running) {
       this.again = true;
       return this.running;
     }
-    this.running = this.evaluatePending()
+    this.running = this.evaluatePending(throughWatermark)
       .catch((error: unknown) => {
         // Logged once per streak, not once per tick.
         if (this.failures++ === 0) this.logger.error(`evaluation failed, will retry: ${error instanceof Error ? error.message : String(error)}`);
@@ -113,8 +113,8 @@ export class EvaluationLoop implements OnApplicationBootstrap, OnModuleDestroy {
     return this.running;
   }
 
-  private async evaluatePending(): Promise<void> {
-    const target = this.engine.clock.targetStep(this.engine.watermarkMs(), Date.now());
+  private async evaluatePending(throughWatermark: boolean): Promise<void> {
+    const target = this.engine.clock.targetStep(this.engine.watermarkMs(), Date.now(), throughWatermark);
     if (target === undefined) return;
     const step = this.engine.stepMs;
     let next = this.lastStepMs === undefined ? target : this.lastStepMs + step;
