@@ -46,9 +46,9 @@ function fields(input: RenderInput): TextObject[] {
 
 function buttons(input: RenderInput): SlackBlock[] {
   const links: Array<[string, string | null, string]> = [
-    ['Rollout page', input.links.rolloutPageUrl ?? null, 'open_rollout_page'],
     ['Grafana dashboard', input.links.dashboardUrl, 'open_dashboard'],
     ['Runbook', input.links.runbookUrl, 'open_runbook'],
+    ['Rollout page', input.links.rolloutPageUrl ?? null, 'open_rollout_page'],
   ];
   // A cut URL would lead nowhere: a link too long for Slack is left out instead.
   const elements = links
