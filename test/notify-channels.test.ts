@@ -68,8 +68,9 @@ describe('notify: an alert episode on Slack, Alertmanager and a webhook', () => 
     const buttons = firing.blocks.find((b) => b.type === 'actions')?.elements ?? [];
     assert.deepEqual(
       buttons.map((b) => (typeof b.text === 'string' ? b.text : b.text.text)),
-      ['Grafana dashboard', 'Runbook'],
+      ['Grafana dashboard', 'Runbook', 'Rollout page'],
     );
+    assert.equal(buttons[2]?.url, 'https://wavewatch.example/rollouts/telemetry-agent-2024-12-11');
     assert.match(buttons[0]?.url ?? '', /^https:\/\/grafana\.example\/d\/wavewatch\/rollout-health\?var-rollout=telemetry-agent-2024-12-11&var-cluster=prod-a&var-cluster=prod-b&from=\d+&to=now$/);
     assert.equal(buttons[1]?.url, 'https://runbooks.example/wavewatch/control-plane-overload');
     assert.equal(slack.requests[0]?.path, '/services/T0/B0/secret');

@@ -92,7 +92,11 @@ describe('rollout page in headless Chromium', { skip: available ? false : `${CHR
   it('the gate JSON links to the page, and unknown rollouts and assets are 404', async () => {
     const health = (await (await fetch(`${app.url}/api/v1/rollouts/${ROLLOUT}/health`)).json()) as HealthBody;
     assert.equal(health.links?.rolloutPage, `/rollouts/${ROLLOUT}`);
-    assert.equal((await fetch(`${app.url}/rollouts/nope`)).status, 404);
+    const missing = await fetch(`${app.url}/rollouts/nope`);
+    assert.equal(missing.status, 404);
+    assert.match(missing.headers.get('content-type') ?? '', /application\/json/);
+    const page = await fetch(`${app.url}/rollouts/${ROLLOUT}`);
+    assert.match(page.headers.get('content-type') ?? '', /text\/html/);
     assert.equal((await fetch(`${app.url}/api/v1/rollouts/nope/timeline`)).status, 404);
     assert.equal((await fetch(`${app.url}/ui/assets/..%2Fpackage.json`)).status, 404);
     const script = await fetch(`${app.url}/ui/assets/uPlot.iife.min.js`);

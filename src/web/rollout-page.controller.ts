@@ -14,20 +14,21 @@ import { ASSET_TYPES, readAsset } from './web-assets.js';
 export class RolloutPageController {
   constructor(private readonly timelines: RolloutTimelineService) {}
 
+  // Content type set once the page exists: an error leaves as JSON, labelled as such.
   @Get()
   @Scope('read')
-  @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
-  index(): string {
+  index(@Res({ passthrough: true }) res: Response): string {
+    res.type('html');
     return rolloutListHtml(this.timelines.list().map((r) => ({ rollout: r, health: this.timelines.health(r) })));
   }
 
   @Get('rollouts/:id')
   @Scope('read')
-  @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
-  page(@Param('id') id: string): string {
+  page(@Param('id') id: string, @Res({ passthrough: true }) res: Response): string {
     if (!this.timelines.list().some((r) => r.rolloutId === id)) throw notFound(`rollout "${id.slice(0, 128)}" is unknown`);
+    res.type('html');
     return rolloutPageHtml(id);
   }
 

@@ -47,9 +47,9 @@ function fields(input: RenderInput): TextObject[] {
 
 export function buttons(alertLinks: AlertLinks): SlackBlock[] {
   const links: Array<[string, string | null, string]> = [
-    ['Rollout page', alertLinks.rolloutPageUrl ?? null, 'open_rollout_page'],
     ['Grafana dashboard', alertLinks.dashboardUrl, 'open_dashboard'],
     ['Runbook', alertLinks.runbookUrl, 'open_runbook'],
+    ['Rollout page', alertLinks.rolloutPageUrl ?? null, 'open_rollout_page'],
   ];
   // A cut URL would lead nowhere: a link too long for Slack is left out instead.
   const elements = links
