@@ -12,6 +12,7 @@ import { NotifyModule } from './notify/notify.module.js';
 import { MetricsModule } from './ops/metrics.module.js';
 import { RolloutsModule } from './rollouts/rollouts.module.js';
 import { SignalsModule } from './signals/signals.module.js';
+import { PrometheusPullModule } from './sources/prometheus/prometheus-pull.module.js';
 import { StorageModule } from './storage/storage.module.js';
 
 @Module({})
@@ -19,7 +20,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), MetricsModule, StorageModule.forRoot(config), HealthModule, RolloutsModule, NotifyModule, SignalsModule, IngestModule, AlertsModule, EvaluationModule, GateModule],
+      imports: [ConfigModule.forRoot(config), MetricsModule, StorageModule.forRoot(config), HealthModule, RolloutsModule, NotifyModule, SignalsModule, IngestModule, AlertsModule, EvaluationModule, GateModule, PrometheusPullModule],
       providers: [{ provide: APP_FILTER, useClass: DomainErrorFilter }],
     };
   }

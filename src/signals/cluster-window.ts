@@ -125,6 +125,34 @@ export class ClusterWindow {
     if (target > this.finalBefore) this.finalize(this.finalBefore, Math.min(target, this.lo + this.geometry.openSteps));
   }
 
+  /**
+   * Puts final points computed elsewhere (a pull source, persisted points): steps up to the
+   * newest one become final, steps skipped on the way read as missing, and the watermark
+   * moves to that step's end. Points older than the window are dropped.
+   */
+  restoreFinal(signals: Int32Array, steps: Float64Array, values: Float64Array): void {
+    const w = this.geometry.windowSteps;
+    let newest = -1;
+    for (let i = 0; i < steps.length; i++) if (signals[i]! >= 0 && steps[i]! > newest) newest = steps[i]!;
+    if (newest < 0) return;
+    if (newest + 1 > this.finalBefore) {
+      for (let k = Math.max(this.finalBefore, newest + 1 - w); k <= newest; k++) {
+        for (let s = 0; s < this.signalCount; s++) this.final[s * w + (k % w)] = Number.NaN;
+      }
+      const pristine = this.watermarkMs === -Infinity;
+      this.finalBefore = newest + 1;
+      // a cluster without pushed samples yet: later pushes start after the restored steps
+      if (pristine) this.lo = Math.max(this.lo, this.finalBefore);
+    }
+    for (let i = 0; i < steps.length; i++) {
+      const s = signals[i]!;
+      const k = steps[i]!;
+      if (s >= 0 && k >= 0 && k < this.finalBefore && k >= this.finalBefore - w) this.final[s * w + (k % w)] = values[i]!;
+    }
+    const end = (newest + 1) * this.geometry.stepMs;
+    if (end > this.watermarkMs) this.watermarkMs = end;
+  }
+
   /** the finished value of signal s at step k, NaN when not final or out of the window */
   value(s: number, k: number): number {
     const w = this.geometry.windowSteps;

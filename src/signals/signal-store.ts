@@ -121,6 +121,30 @@ export class SignalStore implements SeriesSink, SignalReader {
     return out;
   }
 
+  /**
+   * Final points of one cluster computed outside this store (pull mode, persisted points):
+   * they become the cluster's signal windows as if reduced here, and move its watermark to
+   * the end of the newest step. Unknown signals and non-finite values are skipped.
+   */
+  restoreFinalPoints(cluster: string, points: readonly { signal: string; tMs: number; value: number }[]): void {
+    if (points.length === 0 || cluster === '') return;
+    const signals = new Int32Array(points.length);
+    const steps = new Float64Array(points.length);
+    const values = new Float64Array(points.length);
+    for (let i = 0; i < points.length; i++) {
+      const p = points[i]!;
+      const known = this.plan.signalIndex.get(p.signal);
+      signals[i] = known !== undefined && Number.isFinite(p.value) && p.tMs >= 0 ? known : -1;
+      steps[i] = Math.floor(p.tMs / this.stepMs);
+      values[i] = p.value;
+    }
+    const id = this.clusterOf(cluster);
+    const w = this.windows[id]!;
+    this.lastTouchSweep[id] = this.sweeps;
+    w.restoreFinal(signals, steps, values);
+    if (w.watermarkMs > this.watermark) this.watermark = w.watermarkMs;
+  }
+
   stats(): SignalStoreStats {
     return { activeSeries: this.series.size, clusters: this.windows.length, evictedSeries: this.evicted, watermarkMs: this.watermarkMs() };
   }

@@ -17,6 +17,6 @@ import { SERIES_SINK, SIGNAL_READER } from './signals.tokens.js';
     SignalMetrics,
   ],
   controllers: [ClustersController],
-  exports: [SERIES_SINK, SIGNAL_READER],
+  exports: [SERIES_SINK, SIGNAL_READER, SignalStore],
 })
 export class SignalsModule {}
