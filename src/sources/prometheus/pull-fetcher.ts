@@ -22,6 +22,8 @@ export interface FinalPointSink {
 export class PullFetcher {
   private readonly evaluator: StepEvaluator;
   private recorded: ReadonlySet<string> = new Set();
+  /** wall time of the last fetch: waiting for the store, then reducing its answers (bench figures) */
+  readonly lastTimings = { queryMs: 0, reduceMs: 0 };
 
   constructor(
     private readonly pull: PullPlan,
@@ -57,6 +59,7 @@ export class PullFetcher {
 
   async fetch(firstK: number, steps: number): Promise<PulledBatch> {
     const { stepMs } = this.pull.options;
+    const started = performance.now();
     const answers = await Promise.all(
       this.pull.queries.map(async (q) => {
         const expr = this.recorded.has(q.id) ? q.recorded : q.raw;
@@ -64,9 +67,13 @@ export class PullFetcher {
         return { q, series };
       }),
     );
+    const answered = performance.now();
     const byCluster = new Map<string, Map<number, Float64Array>>();
     for (const { q, series } of answers) this.collect(q, series, firstK, steps, byCluster);
-    return this.evaluate(firstK, steps, byCluster);
+    const batch = this.evaluate(firstK, steps, byCluster);
+    this.lastTimings.queryMs = answered - started;
+    this.lastTimings.reduceMs = performance.now() - answered;
+    return batch;
   }
 
   private collect(q: TermQuery, series: readonly PromSeries[], firstK: number, steps: number, out: Map<string, Map<number, Float64Array>>): void {

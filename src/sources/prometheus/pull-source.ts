@@ -97,7 +97,12 @@ export class PullSource {
     const mode = this.source.recordingRules;
     if (mode === 'never' || nowMs - this.discoveredAtMs < REDISCOVER_MS) return;
     this.discoveredAtMs = nowMs;
-    if (mode === 'always') this.fetcher.useRecorded(new Set(this.fetcher.queryIds()));
-    else this.fetcher.useRecorded(await this.fetcher.discoverRecorded(nowMs - this.source.delaySeconds * 1000));
+    if (mode === 'always') return this.fetcher.useRecorded(new Set(this.fetcher.queryIds()));
+    try {
+      this.fetcher.useRecorded(await this.fetcher.discoverRecorded(nowMs - this.source.delaySeconds * 1000));
+    } catch {
+      // keep what was known; the raw series answer the same, only slower. Asked again next batch.
+      this.discoveredAtMs = -Infinity;
+    }
   }
 }
