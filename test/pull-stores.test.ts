@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { PROMETHEUS_BINARY, prometheusAvailable, startPrometheus, type RunningPrometheus } from '../bench/prometheus-process.js';
 import { startVictoriaMetrics, VICTORIA_METRICS_BINARY, victoriaMetricsAvailable, type RunningVictoriaMetrics } from '../bench/victoria-metrics-process.js';
-import { loadScenario, scenarioPath, type Scenario } from '../scenarios/index.js';
+import { loadScenario, rolloutItems, scenarioPath, type Scenario } from '../scenarios/index.js';
 import { StoreLoader } from '../scenarios/store-loader.js';
 import { analysisConfigFrom } from '../src/analysis/analysis-config.js';
 import { configSchema, type AppConfig } from '../src/config/config.schema.js';
@@ -18,6 +24,7 @@ import { PushFeed, scenarioEvents, scrapes } from './support/push-feed.js';
 // and pulled back with range queries. Alerts and gate answers must agree within one step.
 
 const SCENARIO = 'collapse-small';
+const run = promisify(execFile);
 const vmOk = victoriaMetricsAvailable();
 const promOk = prometheusAvailable();
 if (!vmOk) console.log(`# skipped VictoriaMetrics: ${VICTORIA_METRICS_BINARY} not found (CI installs victoria-metrics)`);
@@ -102,6 +109,18 @@ describe(`pull mode against real stores (${SCENARIO})`, () => {
 
     it('gives the same alerts and gate answers as push mode, within one step', async () => {
       assertSameWithinOneStep(push, await pull(scenario, vm.url), stepMs, 'VictoriaMetrics');
+    });
+
+    it('npm run backtest prints the same timeline and gate answers from the store', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'wavewatch-backtest-'));
+      const events = join(dir, 'deploys.jsonl');
+      writeFileSync(events, rolloutItems(scenario).flatMap((i) => (i.kind === 'deploy' ? [JSON.stringify(i.event)] : [])).join('\n'));
+      const cli = fileURLToPath(new URL('../src/sources/backtest/backtest.cli.js', import.meta.url));
+      const args = [cli, '--source', vm.url, '--from', new Date(scenario.startMs).toISOString(), '--to', new Date(scenario.endMs).toISOString(), '--events', events, '--lookback', '0'];
+      const { stdout } = await run(process.execPath, args);
+      console.log(stdout.replace(/^/gm, '# '));
+      for (const e of push.timeline.filter((t) => t.transition === 'firing')) assert.match(stdout, new RegExp(`firing +${e.alertName} .*clusters=${e.clusters.join(',')}`), stdout);
+      for (const g of push.gates) assert.match(stdout, new RegExp(`${g.rolloutId} ${g.wave}: ${g.verdict}`), stdout);
     });
   });
 

@@ -56,7 +56,7 @@ export const prometheusSource = z
     // newest data queried is this old: the store's ingestion delay (VictoriaMetrics' -search.latencyOffset is 30 s)
     delaySeconds: z.number().int().min(0).max(600).default(30),
     // cluster × step points held per query batch: bounds memory during backfill
-    maxBatchPoints: z.number().int().min(1000).default(200_000),
+    maxBatchPoints: z.number().int().min(1000).default(50_000),
     // read `npm run rules` series when the store has them: auto (when present), always, never
     recordingRules: z.enum(['auto', 'always', 'never']).default('auto'),
   })
