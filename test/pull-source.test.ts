@@ -14,6 +14,7 @@ import { signalStoreOptions } from '../src/signals/signal-store.options.js';
 import { clientOptions, PrometheusClient, PullQueryError } from '../src/sources/prometheus/prometheus-client.js';
 import { PullSource } from '../src/sources/prometheus/pull-source.js';
 import { PullMetrics } from '../src/sources/prometheus/pull.metrics.js';
+import { startApp } from './support/start-app.js';
 
 // The pull client against a fake store speaking the Prometheus HTTP API: request shape
 // (POST form, as Grafana and promtool send it), auth and tenant headers, retries of 429/5xx
@@ -172,5 +173,32 @@ describe('Prometheus API pull client', () => {
     const health = result.rollouts[0]!;
     assert.notEqual(health.verdict, 'proceed');
     assert.ok(health.reasons.some((r) => r.code === 'telemetry_lost' && r.cluster === 'a'), JSON.stringify(health.reasons));
+  });
+
+  it('runs in the service: backfills at start, then the cluster and the pull counters are served', async () => {
+    handler = (s, res) => {
+      if (s.path === '/api/v1/query') return void res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [] } }));
+      const values: [number, string][] = [];
+      for (let t = Number(s.form.get('start')); t <= Number(s.form.get('end')) + 1e-6; t += Number(s.form.get('step'))) values.push([t, '12']);
+      res.end(matrix((s.form.get('query') ?? '').includes('rate(apiserver_request_total[') ? [{ metric: { cluster: 'pulled-a' }, values }] : []));
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'wavewatch-pull-app-'));
+    writeFileSync(join(dir, 'wavewatch.yaml'), `sources:\n  prometheus:\n    url: ${url}\n    lookbackSeconds: 600\n    delaySeconds: 0\n`);
+    const app = await startApp({ WAVEWATCH_CONFIG: join(dir, 'wavewatch.yaml') });
+    try {
+      let clusters: { name: string; signals: string[] }[] = [];
+      for (let i = 0; i < 80 && !clusters.some((c) => c.name === 'pulled-a'); i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        clusters = (await (await fetch(`${app.url}/api/v1/clusters`)).json()) as typeof clusters;
+      }
+      assert.ok(clusters.some((c) => c.name === 'pulled-a'), JSON.stringify(clusters));
+      const points = (await (await fetch(`${app.url}/api/v1/clusters/pulled-a/signals?signal=api_request_rate`)).json()) as { signals: Record<string, { v: number }[]> };
+      assert.ok((points.signals.api_request_rate ?? []).length >= 30, 'the lookback was backfilled');
+      const metrics = await (await fetch(`${app.url}/metrics`)).text();
+      assert.match(metrics, /wavewatch_pull_batches_total\{outcome="ok"\} [1-9]/);
+      assert.match(metrics, /wavewatch_pull_queries_total\{outcome="ok"\} [1-9]/);
+    } finally {
+      await app.close();
+    }
   });
 });
