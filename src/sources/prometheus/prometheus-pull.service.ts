@@ -49,8 +49,15 @@ export class PrometheusPullService implements OnApplicationBootstrap, OnModuleDe
 
   private schedule(delayMs: number): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => void this.pullNow().finally(() => this.schedule(this.intervalMs)), delayMs);
+    this.timer = setTimeout(() => void this.pullNow().finally(() => this.schedule(this.nextDelayMs())), delayMs);
     this.timer.unref();
+  }
+
+  /** just after the next step is due (a step's age at evaluation is then delay + about one step), else the interval */
+  private nextDelayMs(): number {
+    const readyAt = this.source!.nextReadyAtMs();
+    if (this.failures > 0 || readyAt === undefined) return this.intervalMs;
+    return Math.max(this.intervalMs - this.source!.stepMs, 0) + Math.max(250, readyAt - Date.now() + 250);
   }
 
   private async run(): Promise<void> {

@@ -88,6 +88,12 @@ export class PullSource {
     return pulled;
   }
 
+  /** wall time at which the next step can be pulled (undefined before the first pull) */
+  nextReadyAtMs(): number | undefined {
+    if (this.nextK === undefined) return undefined;
+    return (this.nextK + 1) * this.stepMs + this.source.delaySeconds * 1000 + Math.max(0, ...this.fetcher.shifts());
+  }
+
   /** steps per batch so that clusters × steps stays under maxBatchPoints */
   batchSteps(): number {
     return Math.max(1, Math.min(MAX_STEPS_PER_QUERY, Math.floor(this.source.maxBatchPoints / this.clustersSeen)));
