@@ -192,8 +192,15 @@ describe('Prometheus API pull client', () => {
         clusters = (await (await fetch(`${app.url}/api/v1/clusters`)).json()) as typeof clusters;
       }
       assert.ok(clusters.some((c) => c.name === 'pulled-a'), JSON.stringify(clusters));
-      const points = (await (await fetch(`${app.url}/api/v1/clusters/pulled-a/signals?signal=api_request_rate`)).json()) as { signals: Record<string, { v: number }[]> };
-      assert.ok((points.signals.api_request_rate ?? []).length >= 30, 'the lookback was backfilled');
+      // the lookback arrives in batches of maxBatchPoints / clusters steps
+      let points: { v: number }[] = [];
+      for (let i = 0; i < 120 && points.length < 30; i++) {
+        const body = (await (await fetch(`${app.url}/api/v1/clusters/pulled-a/signals?signal=api_request_rate`)).json()) as { signals: Record<string, { v: number }[]> };
+        points = body.signals.api_request_rate ?? [];
+        if (points.length < 30) await new Promise((r) => setTimeout(r, 250));
+      }
+      assert.ok(points.length >= 30, `the lookback was backfilled: ${points.length} points`);
+      assert.ok(points.every((p) => p.v === 12));
       const metrics = await (await fetch(`${app.url}/metrics`)).text();
       assert.match(metrics, /wavewatch_pull_batches_total\{outcome="ok"\} [1-9]/);
       assert.match(metrics, /wavewatch_pull_queries_total\{outcome="ok"\} [1-9]/);

@@ -1,4 +1,5 @@
 import { applyBatch, type FinalPointSink, type PullFetcher, type PulledBatch } from '../prometheus/pull-fetcher.js';
+import { ASSUMED_CLUSTERS } from '../prometheus/pull-source.js';
 import type { BacktestFeed } from './backtest-runner.js';
 
 // A backtest's data from the store: range queries in batches, handed to the signal store
@@ -23,7 +24,7 @@ export class PullFeed implements BacktestFeed {
   ) {
     this.nextK = Math.floor(fromMs / stepMs);
     this.shiftMs = Math.max(0, ...fetcher.shifts());
-    this.steps = Math.min(1000, maxBatchPoints);
+    this.steps = Math.max(1, Math.min(1000, Math.floor(maxBatchPoints / ASSUMED_CLUSTERS)));
   }
 
   async feedUntil(tMs: number): Promise<void> {

@@ -10,6 +10,8 @@ import type { PullMetrics } from './pull.metrics.js';
 /** Prometheus refuses more than 11,000 points per series; stay well under it */
 const MAX_STEPS_PER_QUERY = 1000;
 const REDISCOVER_MS = 10 * 60_000;
+/** fleet size assumed before the first answer: a first batch of a few steps, then sized to the fleet */
+export const ASSUMED_CLUSTERS = 2500;
 
 export interface PullSourceParts {
   readonly fetcher: PullFetcher;
@@ -39,7 +41,7 @@ export class PullSource {
   readonly stepMs: number;
   /** next step to pull */
   private nextK: number | undefined;
-  private clustersSeen = 1;
+  private clustersSeen = ASSUMED_CLUSTERS;
   private discoveredAtMs = -Infinity;
   private readonly lookbackMs: number;
 
