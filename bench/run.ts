@@ -2,8 +2,9 @@ import { runAnalysisBench } from './analysis.bench.js';
 import { runClustersBench } from './clusters.bench.js';
 import { printIngestToAlert, runIngestToAlertBench } from './ingest-to-alert.bench.js';
 import { runIngestBench } from './ingest.bench.js';
+import { runPullBench } from './pull.bench.js';
 
-// `npm run bench [-- ingest|analysis|latency|clusters]`: every bench in turn (or the ones named),
+// `npm run bench [-- ingest|analysis|latency|pull|clusters]`: every bench in turn (or the ones named),
 // each bounded in time, each printing its own figures.
 const args = process.argv.slice(2);
 const only = new Set(args.filter((a) => /^[a-z]+$/.test(a)));
@@ -12,6 +13,7 @@ const wants = (name: string): boolean => only.size === 0 || only.has(name);
 if (wants('ingest')) await runIngestBench();
 if (wants('analysis')) runAnalysisBench();
 if (wants('latency')) printIngestToAlert(await runIngestToAlertBench());
+if (wants('pull')) await runPullBench();
 if (only.has('clusters')) {
   // not in the default run: it holds up to a few GiB on the main branch's build
   const [maxClusters, main] = args.filter((a) => !/^[a-z]+$/.test(a));

@@ -14,6 +14,7 @@ import { MetricsModule } from './ops/metrics.module.js';
 import { RolloutsModule } from './rollouts/rollouts.module.js';
 import { IntegrationsModule } from './rollouts/integrations/integrations.module.js';
 import { SignalsModule } from './signals/signals.module.js';
+import { PrometheusPullModule } from './sources/prometheus/prometheus-pull.module.js';
 import { StorageModule } from './storage/storage.module.js';
 import { WebModule } from './web/web.module.js';
 
@@ -22,7 +23,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), MetricsModule, AuthModule, StorageModule.forRoot(config), HealthModule, RolloutsModule, NotifyModule, SignalsModule, IngestModule, AlertsModule, EvaluationModule, GateModule, IntegrationsModule, WebModule],
+      imports: [ConfigModule.forRoot(config), MetricsModule, AuthModule, StorageModule.forRoot(config), HealthModule, RolloutsModule, NotifyModule, SignalsModule, IngestModule, AlertsModule, EvaluationModule, GateModule, IntegrationsModule, WebModule, PrometheusPullModule],
       providers: [{ provide: APP_FILTER, useClass: DomainErrorFilter }],
     };
   }

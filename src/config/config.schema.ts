@@ -48,6 +48,39 @@ const grafanaApi = z
   })
   .refine((g) => g.token !== undefined || g.tokenFile !== undefined, { message: 'needs token or tokenFile' });
 
+// Pull mode: wavewatch queries a Prometheus-compatible store (Prometheus, Thanos, Mimir,
+// VictoriaMetrics) for per-cluster aggregates instead of, or beside, receiving remote_write.
+export const prometheusSource = z
+  .object({
+    url: z.url(),
+    bearerToken: z.string().min(1).optional(),
+    bearerTokenFile: z.string().min(1).optional(),
+    basicAuth: z
+      .object({ username: z.string().min(1), password: z.string().optional(), passwordFile: z.string().min(1).optional() })
+      .refine((b) => (b.password === undefined) !== (b.passwordFile === undefined), 'give exactly one of password and passwordFile')
+      .optional(),
+    // e.g. X-Scope-OrgID for a Mimir/Cortex tenant
+    headers: z.record(z.string(), z.string()).default({}),
+    // how often new steps are queried (default signals.stepSeconds); points always have the store's step
+    stepSeconds: z.number().int().min(1).max(300).optional(),
+    // rate() window, at least twice the longest scrape interval (default 2 × signals.stepSeconds)
+    rateWindowSeconds: z.number().int().min(1).max(3600).optional(),
+    queryTimeoutSeconds: z.number().min(1).max(300).default(20),
+    maxParallelQueries: z.number().int().min(1).max(64).default(4),
+    maxAttempts: z.number().int().min(1).max(20).default(4),
+    retryBaseMs: z.number().int().min(1).default(500),
+    // history fetched at start (default signals.windowSeconds)
+    lookbackSeconds: z.number().int().min(60).optional(),
+    // newest data queried is this old: the store's ingestion delay (VictoriaMetrics' -search.latencyOffset is 30 s)
+    delaySeconds: z.number().int().min(0).max(600).default(30),
+    // cluster × step points held per query batch: bounds memory during backfill
+    maxBatchPoints: z.number().int().min(1000).default(50_000),
+    // read `npm run rules` series when the store has them: auto (when present), always, never
+    recordingRules: z.enum(['auto', 'always', 'never']).default('auto'),
+  })
+  .refine((p) => !(p.bearerToken && p.bearerTokenFile), 'give at most one of bearerToken and bearerTokenFile')
+  .refine((p) => !((p.bearerToken || p.bearerTokenFile) && p.basicAuth), 'bearer and basic auth exclude each other');
+
 export const configSchema = z.object({
   port: z.number().int().min(0).max(65535).default(8080),
   host: z.string().default('0.0.0.0'),
@@ -160,6 +193,7 @@ export const configSchema = z.object({
     })
     .prefault({}),
   clusters: z.record(z.string(), clusterOverride).default({}),
+  sources: z.object({ prometheus: prometheusSource.optional() }).prefault({}),
   notify: z
     .object({
       grafanaUrl: z.url().optional(),
@@ -203,3 +237,4 @@ export const configSchema = z.object({
 export type AppConfig = z.infer<typeof configSchema>;
 export type SignalDefinitionConfig = z.infer<typeof signalDefinition>;
 export type NotifyRouteConfig = z.infer<typeof route>;
+export type PrometheusSourceConfig = z.infer<typeof prometheusSource>;

@@ -63,34 +63,6 @@ export class ClusterWindow {
     this.finalBefore = this.lo;
   }
 
-  /**
-   * Final values of steps [first, end) from outside (the database after a restart): the open
-   * ring starts at `end`, and the watermark sits at the end of the last restored step so later
-   * samples continue the window. Values are staged per signal and stored in step order, since
-   * a ring grows by the steps written to it.
-   */
-  restore(first: number, end: number, fill: (put: (s: number, k: number, v: number) => void) => void): void {
-    const from = Math.max(first, end - this.geometry.windowSteps);
-    if (end <= from) return;
-    const n = end - from;
-    const staged: (Float64Array | undefined)[] = [];
-    fill((s, k, v) => {
-      if (k < from || k >= end || s < 0 || s >= this.signalCount) return;
-      let values = staged[s];
-      if (values === undefined) {
-        values = new Float64Array(n).fill(Number.NaN);
-        staged[s] = values;
-      }
-      values[k - from] = v;
-    });
-    staged.forEach((values, s) => {
-      if (values) for (let i = 0; i < n; i++) this.store(s, from + i, values[i]!);
-    });
-    this.lo = Math.max(this.lo, end);
-    this.finalBefore = Math.max(this.finalBefore, end);
-    this.watermarkMs = Math.max(this.watermarkMs, end * this.geometry.stepMs - 1);
-  }
-
   /** bytes of typed arrays this window holds (for the memory bench and the stats) */
   bytes(): number {
     let n = 0;
@@ -171,6 +143,60 @@ export class ClusterWindow {
     this.dirty = false;
     const target = this.completeBefore();
     if (target > this.finalBefore) this.finalize(this.finalBefore, Math.min(target, this.lo + this.geometry.openSteps));
+  }
+
+  /**
+   * Puts final points computed elsewhere (a pull source, persisted points after a restart):
+   * steps up to the newest one become final (steps skipped on the way read as missing), points
+   * of steps already final overwrite them where the window still holds them, points older than
+   * the window are dropped, and the watermark moves to the end of the newest step. New steps
+   * are written in step order for every signal, as finalize() does, since a ring grows by the
+   * steps written to it.
+   */
+  restoreFinal(signals: Int32Array, steps: Float64Array, values: Float64Array): void {
+    const w = this.geometry.windowSteps;
+    let newest = -1;
+    for (let i = 0; i < steps.length; i++) if (signals[i]! >= 0 && steps[i]! > newest) newest = steps[i]!;
+    if (newest < 0) return;
+    const end = newest + 1;
+    const start = this.finalBefore;
+    if (end > start) {
+      const from = Math.max(start, end - w);
+      // a jump longer than the window: nothing older can be held
+      if (from > start) this.rings.length = 0;
+      const n = end - from;
+      const staged: (Float64Array | undefined)[] = [];
+      for (let i = 0; i < steps.length; i++) {
+        const s = signals[i]!;
+        const k = steps[i]!;
+        if (s < 0 || k < from || k >= end) continue;
+        let column = staged[s];
+        if (column === undefined) {
+          column = new Float64Array(n).fill(Number.NaN);
+          staged[s] = column;
+        }
+        column[k - from] = values[i]!;
+      }
+      for (let k = from; k < end; k++) for (let s = 0; s < this.signalCount; s++) this.store(s, k, staged[s]?.[k - from] ?? Number.NaN);
+      const pristine = this.watermarkMs === -Infinity;
+      this.finalBefore = end;
+      // a cluster without pushed samples yet: later pushes start after the restored steps
+      if (pristine) this.lo = Math.max(this.lo, end);
+    }
+    for (let i = 0; i < steps.length; i++) {
+      const s = signals[i]!;
+      const k = steps[i]!;
+      if (s >= 0 && k >= 0 && k < start && k >= end - w) this.overwrite(s, k, values[i]!);
+    }
+    const endMs = end * this.geometry.stepMs;
+    if (endMs > this.watermarkMs) this.watermarkMs = endMs;
+  }
+
+  /** replaces the final value of signal s at step k when its ring still holds that step */
+  private overwrite(s: number, k: number, v: number): void {
+    const ring = this.rings[s];
+    if (ring === undefined || k < this.ringFrom[s]! || k < this.finalBefore - ring.length) return;
+    ring[k % ring.length] = v;
   }
 
   /** the finished value of signal s at step k, NaN when not final or out of the window */

@@ -69,6 +69,9 @@ export class SignalPlan {
   readonly signals: CompiledSignal[];
   readonly signalIndex = new Map<string, number>();
   readonly profiles: SeriesProfile[] = [];
+  /** the term each component sums (undefined for histogram buckets): what a pull source queries */
+  readonly componentTerms: (Term | undefined)[] = [];
+  readonly histogramTerms: Term[] = [];
   private readonly componentIds = new Map<string, number>();
   private readonly histogramIds = new Map<string, number>();
   private readonly byMetric = new Map<string, MetricTerm[]>();
@@ -140,6 +143,7 @@ export class SignalPlan {
     if (id === undefined) {
       id = this.components.length;
       this.components.push({ kind, transform });
+      this.componentTerms[id] = term;
       this.componentIds.set(key, id);
       this.index(term, { matchers: term.matchers, component: id, histogram: -1 });
     }
@@ -152,6 +156,7 @@ export class SignalPlan {
     if (id === undefined) {
       id = this.histograms.length;
       this.histograms.push({ bounds: [], components: [], byLe: new Map() });
+      this.histogramTerms[id] = term;
       this.histogramIds.set(key, id);
       this.index(term, { matchers: term.matchers, component: -1, histogram: id });
     }
@@ -165,7 +170,7 @@ export class SignalPlan {
   }
 
   /** a counter component per distinct `le` of one histogram, created when first seen */
-  private bucketComponent(histogram: number, le: string): number {
+  bucketComponent(histogram: number, le: string): number {
     const h = this.histograms[histogram]!;
     const known = h.byLe.get(le);
     if (known !== undefined) return known;

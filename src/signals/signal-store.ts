@@ -130,26 +130,13 @@ export class SignalStore implements SeriesSink, SignalReader {
   }
 
   /**
-   * Puts final points back into a cluster's window, oldest first, before any sample of that
-   * cluster arrives (at start, from the database; or from a source that computes final points
-   * itself). Steps up to the last one given become final; later samples continue after it.
+   * Puts persisted final steps back into a cluster's window (at start, from the database):
+   * the same as restoreFinalPoints, one step with all its signal values at a time.
    */
-  restoreFinalPoints(cluster: string, points: readonly FinalPoint[]): void {
-    if (points.length === 0) return;
-    const w = this.windows[this.clusterOf(cluster)]!;
-    const firstStep = Math.floor(points[0]!.stepMs / this.stepMs);
-    const lastStep = Math.floor(points[points.length - 1]!.stepMs / this.stepMs);
-    if (w.watermarkMs > -Infinity && firstStep < w.finalBefore) throw new RangeError(`points of ${cluster} overlap its final steps`);
-    w.restore(firstStep, lastStep + 1, (put) => {
-      for (const p of points) {
-        const k = Math.floor(p.stepMs / this.stepMs);
-        for (const [name, v] of Object.entries(p.values)) {
-          const s = this.plan.signalIndex.get(name);
-          if (s !== undefined) put(s, k, v);
-        }
-      }
-    });
-    if (w.watermarkMs > this.watermark) this.watermark = w.watermarkMs;
+  restoreFinalSteps(cluster: string, points: readonly FinalPoint[]): void {
+    const flat: { signal: string; tMs: number; value: number }[] = [];
+    for (const p of points) for (const [signal, value] of Object.entries(p.values)) flat.push({ signal, tMs: p.stepMs, value });
+    this.restoreFinalPoints(cluster, flat);
   }
 
   watermarkMs(): number | undefined {
@@ -178,6 +165,30 @@ export class SignalStore implements SeriesSink, SignalReader {
     const w = this.windows[id]!;
     for (let i = 0; i < n; i++) out[i] = w.value(s, first + i);
     return out;
+  }
+
+  /**
+   * Final points of one cluster computed outside this store (pull mode, persisted points):
+   * they become the cluster's signal windows as if reduced here, and move its watermark to
+   * the end of the newest step. Unknown signals and non-finite values are skipped.
+   */
+  restoreFinalPoints(cluster: string, points: readonly { signal: string; tMs: number; value: number }[]): void {
+    if (points.length === 0 || cluster === '') return;
+    const signals = new Int32Array(points.length);
+    const steps = new Float64Array(points.length);
+    const values = new Float64Array(points.length);
+    for (let i = 0; i < points.length; i++) {
+      const p = points[i]!;
+      const known = this.plan.signalIndex.get(p.signal);
+      signals[i] = known !== undefined && Number.isFinite(p.value) && p.tMs >= 0 ? known : -1;
+      steps[i] = Math.floor(p.tMs / this.stepMs);
+      values[i] = p.value;
+    }
+    const id = this.clusterOf(cluster);
+    const w = this.windows[id]!;
+    this.lastTouchSweep[id] = this.sweeps;
+    w.restoreFinal(signals, steps, values);
+    if (w.watermarkMs > this.watermark) this.watermark = w.watermarkMs;
   }
 
   stats(): SignalStoreStats {

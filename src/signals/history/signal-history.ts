@@ -122,7 +122,7 @@ export class SignalHistory implements OnModuleInit {
     let newestRow: PointRow | null = null;
     const restore = (): void => {
       if (current === null || points.length === 0) return;
-      this.store.restoreFinalPoints(current, points);
+      this.store.restoreFinalSteps(current, points);
       this.persistedBefore.set(current, Math.floor(points[points.length - 1]!.stepMs / stepMs) + 1);
       clusters++;
     };
