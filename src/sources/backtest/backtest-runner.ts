@@ -1,5 +1,6 @@
 import { stepLifecycle, type AlertRecord, type LifecycleOptions } from '../../alerts/alert-lifecycle.js';
 import { conditionFromFinding } from '../../alerts/alert-record.mapper.js';
+import { unobservedAlerts } from '../../alerts/unobserved-alerts.js';
 import { Analyzer } from '../../analysis/analyzer.js';
 import type { AnalysisConfig } from '../../analysis/analysis-config.js';
 import type { Verdict } from '../../analysis/analysis.types.js';
@@ -76,7 +77,8 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
       const rollouts = deriveRollouts(known).filter((r) => r.startedAtMs <= nowMs);
       const result = analyzer.evaluate({ reader, rollouts, config, nowMs });
       const conditions = result.findings.map((f) => conditionFromFinding(f, {}));
-      const step = stepLifecycle(open, conditions, nowMs, lifecycle, () => `bt-${++ids}`);
+      // as live: an alert of a cluster gone dark is held open, not resolved
+      const step = stepLifecycle(open, conditions, nowMs, { ...lifecycle, holdOpen: unobservedAlerts(open, result) }, () => `bt-${++ids}`);
       const byFingerprint = new Map(open.map((r) => [r.fingerprint, r]));
       for (const r of step.changed) byFingerprint.set(r.fingerprint, r);
       open = [...byFingerprint.values()].filter((r) => r.state !== 'resolved');
