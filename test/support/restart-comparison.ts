@@ -74,7 +74,20 @@ async function run(env: Record<string, string>, kill: boolean): Promise<RunRecor
 }
 
 const episodes = (alerts: readonly AlertView[]): string[] =>
-  alerts.map((a) => `${a.fingerprint} ${a.name} [${a.clusters.join(',')}] ${a.state} ${a.startsAt} → ${a.endsAt ?? '…'}`).sort();
+  alerts.map((a) => `${a.fingerprint} ${a.name} [${a.clusters.join(',')}] ${a.state} ${a.startsAt}`).sort();
+
+/**
+ * endsAt of resolved episodes may differ by a step or two: the samples of the steps that were
+ * not final at the kill are lost (README: what is not durable), and a DNS projection fed one
+ * point less can clear a step earlier. Returns the differences, in ms.
+ */
+function endsAtDifferences(a: readonly AlertView[], b: readonly AlertView[]): number[] {
+  const other = new Map(b.map((x) => [`${x.fingerprint} ${x.startsAt}`, x]));
+  return a.map((x) => {
+    const y = other.get(`${x.fingerprint} ${x.startsAt}`);
+    return x.endsAt === null || !y?.endsAt ? (x.endsAt === (y?.endsAt ?? null) ? 0 : Infinity) : Math.abs(Date.parse(x.endsAt) - Date.parse(y.endsAt));
+  });
+}
 
 export interface RestartStorage {
   env: Record<string, string>;
@@ -89,7 +102,9 @@ export async function compareRestart(storage: () => Promise<RestartStorage>): Pr
     const [uninterrupted, interrupted] = await Promise.all([run(reference.env, false), run(restarted.env, true)]);
     assert.ok(uninterrupted.firingAtKill.length > 0, 'the kill point is in the middle of an incident (alerts firing)');
     assert.match(interrupted.restartLog, /restored \d+ signal steps of 2 clusters/);
-    assert.deepEqual(episodes(interrupted.alerts), episodes(uninterrupted.alerts), 'same alert episodes (fingerprints, states, startsAt, endsAt)');
+    assert.deepEqual(episodes(interrupted.alerts), episodes(uninterrupted.alerts), 'same alert episodes (fingerprints, states, startsAt)');
+    const ends = endsAtDifferences(interrupted.alerts, uninterrupted.alerts);
+    assert.ok(ends.every((d) => d <= 2 * scenario.intervalMs), `endsAt within two scrape intervals: ${ends.join(', ')} ms`);
     const finalById = new Map(interrupted.alerts.map((a) => [a.id, a]));
     for (const a of interrupted.firingAtKill) {
       assert.equal(finalById.get(a.id)?.fingerprint, a.fingerprint, `${a.name} keeps its id ${a.id} across the restart`);
@@ -103,7 +118,7 @@ export async function compareRestart(storage: () => Promise<RestartStorage>): Pr
     const gates = (r: RunRecord): string => [...r.gates.map((g) => `${g.wave}:${g.status} ${g.verdict ?? '?'}`), `after kill:${r.gateAtKill.status} ${r.gateAtKill.verdict}`, `end:${r.finalGate.status} ${r.finalGate.verdict}`].join(', ');
     process.stdout.write(
       `# restart comparison: ${interrupted.alerts.length} alert episodes equal (${episodes(interrupted.alerts).map((e) => e.split(' ').slice(1, 4).join(' ')).join('; ')}); ` +
-        `${interrupted.firingAtKill.length} firing at the kill kept their ids; gate uninterrupted [${gates(uninterrupted)}] restarted [${gates(interrupted)}]\n`,
+        `endsAt differences ${ends.map((d) => `${d / 1000} s`).join(', ')}; ${interrupted.firingAtKill.length} firing at the kill kept their ids; gate uninterrupted [${gates(uninterrupted)}] restarted [${gates(interrupted)}]\n`,
     );
   } finally {
     await reference.drop();
