@@ -35,6 +35,9 @@ export class ClusterWindow {
   /** per component: folded gauge diffs (sum, count), or the carried max (value, step) */
   private base = new Float64Array(0);
   private readonly final: Float64Array;
+  /** per step (ring of windowSteps): newest sample time in it and the settle time then, for as-of reads */
+  private readonly sampleAt: Float64Array;
+  private readonly settleAt: Float64Array;
 
   constructor(
     readonly name: string,
@@ -47,6 +50,8 @@ export class ClusterWindow {
     this.lo = 0;
     this.finalBefore = 0;
     this.final = new Float64Array(signalCount * geometry.windowSteps).fill(Number.NaN);
+    this.sampleAt = new Float64Array(geometry.windowSteps).fill(Number.NaN);
+    this.settleAt = new Float64Array(geometry.windowSteps);
     this.grow();
   }
 
@@ -103,6 +108,31 @@ export class ClusterWindow {
     const h = this.geometry.openSteps;
     if (this.open[at + h] === 0 || v > this.open[at]!) this.open[at] = v;
     this.open[at + h]! += 1;
+  }
+
+  /** remembers the newest sample time per step (called when the watermark moves) */
+  noteSample(t: number): void {
+    const k = Math.floor(t / this.geometry.stepMs);
+    const i = k % this.geometry.windowSteps;
+    this.sampleAt[i] = t;
+    this.settleAt[i] = Math.max(this.intervalNow, this.intervalBefore);
+  }
+
+  /**
+   * As of asOfMs: the newest sample time at or before it and the step before which points
+   * were final then (same rule as completeBefore), or undefined when the window does not
+   * reach back that far or nothing had arrived by then.
+   */
+  asOf(asOfMs: number): { lastSampleMs: number; finalBefore: number } | undefined {
+    const { stepMs, windowSteps, lookbackSteps } = this.geometry;
+    const newest = Math.floor(asOfMs / stepMs);
+    for (let k = newest; k > newest - windowSteps && k >= 0; k--) {
+      const t = this.sampleAt[k % windowSteps]!;
+      if (!(Math.floor(t / stepMs) === k && t <= asOfMs)) continue;
+      const settle = this.settleAt[k % windowSteps]! > 0 ? this.settleAt[k % windowSteps]! : lookbackSteps * stepMs;
+      return { lastSampleMs: t, finalBefore: Math.min(this.finalBefore, Math.floor((t - settle) / stepMs)) };
+    }
+    return undefined;
   }
 
   /** steps before the returned one are final once the watermark has passed them by about one scrape interval */

@@ -97,6 +97,13 @@ export interface SignalReader {
   clusters(): readonly ClusterInfo[];
   cluster(name: string): ClusterInfo | undefined;
   /**
+   * The cluster as it was at asOfMs (newest sample at or before it, points final by then,
+   * nodes and capacity from those points): what an evaluation of that step saw live, however
+   * far ingestion has run ahead since. Undefined when nothing had arrived by then. Readers
+   * without history leave it out and are read as current.
+   */
+  clusterAt?(name: string, asOfMs: number): ClusterInfo | undefined;
+  /**
    * Values of one signal for steps floor(fromMs/step)*step .. toMs (inclusive), NaN where
    * missing or outside the window. Index i is time alignedFrom + i*stepMs.
    */
