@@ -54,6 +54,12 @@ export interface AnalysisConfig {
   readonly rolloutGraceSeconds: number;
   /** how far back an onset is searched */
   readonly onsetLookbackSeconds: number;
+  /** hysteresis: an open condition clears below this share of its threshold ... */
+  readonly clearRatio: number;
+  /** ... for this many known points in a row ... */
+  readonly clearPoints: number;
+  /** ... or after this many known points in a row under the threshold (sustained recovery) */
+  readonly recoveryPoints: number;
   readonly clusters: Readonly<Record<string, ClusterAnalysisOverride>>;
 }
 
@@ -80,6 +86,9 @@ export const DEFAULT_ANALYSIS_CONFIG: AnalysisConfig = {
   minWaveAgeSeconds: 60,
   rolloutGraceSeconds: 3600,
   onsetLookbackSeconds: 3600,
+  clearRatio: 0.9,
+  clearPoints: 2,
+  recoveryPoints: 20,
   clusters: {},
 };
 

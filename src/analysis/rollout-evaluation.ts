@@ -11,7 +11,7 @@ import { reason, sortReasons, strongestVerdict, type RatedReason } from './rated
 import type { RolloutScope, StartedWave } from './rollout-scope.js';
 import type { SignalView } from './signal-view.js';
 import { assessTelemetry, type TelemetryLoss } from './telemetry-loss.js';
-import { waveEffects } from './wave-effects.js';
+import { waveEffects, type WaveEffects } from './wave-effects.js';
 
 export interface RolloutOutcome {
   readonly health: RolloutHealth;
@@ -23,6 +23,14 @@ export interface RolloutOutcome {
 
 const round = (v: number, digits = 3): number => Number(v.toFixed(digits));
 
+/** what the analyzer decided about concurrent rollouts before each rollout is evaluated */
+export interface ConcurrentContext {
+  /** this rollout's wave effects (attributions already arbitrated), when attributable */
+  readonly effects: WaveEffects | undefined;
+  /** overloaded clusters and the rollout they are attributed to (null: none explains it) */
+  readonly overloads: ReadonlyMap<string, string | null>;
+}
+
 export function evaluateRollout(
   view: SignalView,
   scope: RolloutScope,
@@ -30,6 +38,7 @@ export function evaluateRollout(
   dns: ReadonlyMap<string, DnsAssessment>,
   config: AnalysisConfig,
   wallClockMs: number | undefined,
+  context?: ConcurrentContext,
 ): RolloutOutcome {
   const rolloutId = scope.rollout.rolloutId;
   const reasons: RatedReason[] = [];
@@ -37,7 +46,7 @@ export function evaluateRollout(
   const waveOf = new Map<string, StartedWave>();
   for (const w of scope.started) for (const c of w.clusters) waveOf.set(c, w);
 
-  const effects = scope.attributable ? waveEffects(view, scope, harms, config) : undefined;
+  const effects = context ? context.effects : scope.attributable ? waveEffects(view, scope, harms, config) : undefined;
   for (const [cluster, a] of effects?.attributed ?? []) {
     findings.push(rolloutOverloadFinding(rolloutId, a, nodesOf(view, cluster, config)));
     reasons.push(
@@ -52,6 +61,26 @@ export function evaluateRollout(
         message: `${cluster} overloaded since ${a.wave} reached it: ${a.harm.signal} ${round(a.harm.observed)} ≥ ${round(a.harm.threshold)}, utilisation ${round(100 * a.harm.utilization, 1)} %; ${a.evidence.signal} ${round(a.evidence.baseline)} → ${round(a.evidence.observed)}`,
       }),
     );
+  }
+  // a bystander: an overload in its reached clusters that another rollout (or nothing) explains
+  for (const w of scope.started) {
+    for (const cluster of w.clusters) {
+      const owner = context?.overloads.get(cluster);
+      if (owner === undefined || owner === rolloutId || !harms.has(cluster)) continue;
+      const h = harms.get(cluster)!;
+      reasons.push(
+        reason('proceed', {
+          code: 'control_plane_overload',
+          severity: 'warning',
+          wave: w.wave,
+          cluster,
+          signal: h.signal,
+          observed: round(h.observed),
+          baseline: round(h.threshold),
+          message: `${cluster} is overloaded, but ${owner === null ? 'no rollout explains it' : `${owner} explains it (timing and dose-response)`}, not ${rolloutId}`,
+        }),
+      );
+    }
   }
   for (const e of effects?.harmless ?? []) {
     reasons.push(
@@ -77,7 +106,10 @@ export function evaluateRollout(
         const loss = assessTelemetry(view, cluster, view.alignedMs(w.startedAtMs), config, wallClockMs);
         if (!loss) continue;
         losses.set(cluster, loss);
-        findings.push(telemetryLostFinding(rolloutId, w.wave, loss));
+        // another rollout's overload took the cluster down: its alert, our hold (fail closed)
+        const owner = context?.overloads.get(cluster);
+        const elsewhere = owner !== undefined && owner !== null && owner !== rolloutId;
+        if (!elsewhere) findings.push(telemetryLostFinding(rolloutId, w.wave, loss));
         reasons.push(
           reason('hold', {
             code: 'telemetry_lost',
@@ -87,7 +119,7 @@ export function evaluateRollout(
             signal: loss.cause === 'apiserver_stale' ? SIGNALS.apiRequestRate : loss.cause === 'targets_down' ? SIGNALS.targetsDown : null,
             observed: round(loss.silentSeconds, 0),
             baseline: config.telemetryLostAfterSeconds,
-            message: `telemetry of ${cluster} lost (${loss.cause.replace(/_/g, ' ')}); failing closed`,
+            message: `telemetry of ${cluster} lost (${loss.cause.replace(/_/g, ' ')})${elsewhere ? ` after ${owner} overloaded it` : ''}; failing closed`,
           }),
         );
       }
@@ -101,7 +133,9 @@ export function evaluateRollout(
       const d = dns.get(cluster);
       if (!d) continue;
       dnsStatus.push(d.status);
-      const cause = dnsCause(cluster, w, view.alignedMs(w.startedAtMs), d, effects?.attributed.has(cluster) ?? false, losses.get(cluster));
+      const owner = context?.overloads.get(cluster);
+      const ownedElsewhere = owner !== undefined && owner !== null && owner !== rolloutId;
+      const cause = ownedElsewhere ? null : dnsCause(cluster, w, view.alignedMs(w.startedAtMs), d, effects?.attributed.has(cluster) ?? false, losses.get(cluster));
       if (!cause || !scope.attributable) continue;
       dnsClusters.add(cluster);
       findings.push(...dnsFindingsFor(d, rolloutId, w.wave, cause));
