@@ -46,6 +46,9 @@ export interface ClusterFrame {
   readonly visibleServfailRatio: number;
   /** a failure (not baseline noise) makes misses fail */
   readonly missFailureActive: boolean;
+  /** the failing misses of a class are CoreDNS's own (SERVFAIL written by the server, no plugin) */
+  readonly corednsInternal: boolean;
+  readonly corednsExternal: boolean;
   readonly loadFactor: number;
 }
 
@@ -77,6 +80,8 @@ export class ClusterModel {
   private readonly arrivals: readonly (AgentArrival | null)[];
   private overloadSinceMs: number | null = null;
   collapsedAtMs: number | null = null;
+  /** state of the spike's correlated noise */
+  private spikeState = 0;
 
   constructor(
     private readonly scenario: Scenario,
@@ -171,7 +176,7 @@ export class ClusterModel {
         latency[i] = 0.5;
         const spike = this.spikeUtilisation(atMs);
         // noise drawn only while a noisy spike runs: flat spikes keep their scenarios' bytes
-        arrivals[i] = ((spike.utilisation * this.capacitySeats) / latency[i]) * (spike.noise > 0 ? this.rng.jitter(spike.noise) : 1);
+        arrivals[i] = ((spike.utilisation * this.capacitySeats) / latency[i]) * (spike.noise > 0 ? this.spikeNoise(spike.noise, spike.noiseTimeMs) : 1);
       }
       if (cls.kind !== 'watch') demand += arrivals[i] * latency[i];
     });
@@ -189,8 +194,11 @@ export class ClusterModel {
     const dnsQueries = (20 + 15 * n) * loadFactor;
     const hitNoise = this.rng.jitter(m.noise / 10);
     const h0 = Math.min(0.9999, this.cluster.cacheHitRatio * hitNoise);
-    const internal = this.dnsClass(m.internalDnsShare, h0, this.internalFailure(atMs));
-    const external = this.dnsClass(1 - m.internalDnsShare, h0, this.upstreamFailure(atMs));
+    const own = this.corednsFailure(atMs);
+    const internalBackend = this.internalFailure(atMs);
+    const upstreamBackend = this.upstreamFailure(atMs);
+    const internal = this.dnsClass(m.internalDnsShare, h0, internalBackend ?? own);
+    const external = this.dnsClass(1 - m.internalDnsShare, h0, upstreamBackend ?? own);
     const visible =
       internal.share * (1 - internal.hitRatio) * internal.failRatio +
       external.share * (1 - external.hitRatio) * (external.failRatio + (1 - external.failRatio) * BASELINE_UPSTREAM_SERVFAIL);
@@ -215,19 +223,31 @@ export class ClusterModel {
       baselineUpstreamServfail: BASELINE_UPSTREAM_SERVFAIL,
       visibleServfailRatio: visible,
       missFailureActive: internal.failRatio > 0 || external.failRatio > 0,
+      corednsInternal: internalBackend === null && own !== null,
+      corednsExternal: upstreamBackend === null && own !== null,
       loadFactor,
     };
   }
 
-  private spikeUtilisation(atMs: number): { utilisation: number; noise: number } {
+  private spikeUtilisation(atMs: number): { utilisation: number; noise: number; noiseTimeMs: number } {
     let utilisation = 0;
     let noise = 0;
+    let noiseTimeMs = 0;
     for (const i of this.incidents) {
       if (i.kind !== 'load_spike' || atMs < i.startMs || atMs >= i.endMs) continue;
       utilisation += i.extraUtilisation;
       noise = Math.max(noise, i.noise);
+      noiseTimeMs = Math.max(noiseTimeMs, i.noiseTimeMs);
     }
-    return { utilisation, noise };
+    return { utilisation, noise, noiseTimeMs };
+  }
+
+  /** multiplicative noise of a spike: AR(1) with the given correlation time (independent when 0) */
+  private spikeNoise(sigma: number, correlationMs: number): number {
+    if (correlationMs <= 0) return this.rng.jitter(sigma);
+    const a = Math.exp(-this.scenario.intervalMs / correlationMs);
+    this.spikeState = a * this.spikeState + Math.sqrt(1 - a * a) * this.rng.gaussian();
+    return Math.max(0, 1 + sigma * this.spikeState);
   }
 
   /** seconds since the kubernetes plugin's misses started failing, or null */
@@ -235,6 +255,14 @@ export class ClusterModel {
     if (this.collapsedAtMs === null) return null;
     const since = this.collapsedAtMs + this.scenario.model.dnsFailureDelayMs;
     return atMs < since ? null : { ageS: (atMs - since) / 1000, max: 1 };
+  }
+
+  /** CoreDNS itself failing misses (no backend at fault) */
+  private corednsFailure(atMs: number): { ageS: number; max: number } | null {
+    for (const i of this.incidents) {
+      if (i.kind === 'coredns_failure' && atMs >= i.startMs && atMs < i.endMs) return { ageS: (atMs - i.startMs) / 1000, max: i.failRatio };
+    }
+    return null;
   }
 
   private upstreamFailure(atMs: number): { ageS: number; max: number } | null {

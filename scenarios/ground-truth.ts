@@ -24,7 +24,7 @@ export interface ClusterTruth {
   readonly collapseMs: number | null;
   /** first scrape where cache misses fail because of a failure (collapse or upstream outage) */
   readonly dnsFailureOnsetMs: number | null;
-  readonly dnsFailureCause: 'control_plane' | 'upstream' | null;
+  readonly dnsFailureCause: 'control_plane' | 'upstream' | 'coredns' | null;
   /** first scrape where the client-visible SERVFAIL ratio reaches 1 % */
   readonly servfailVisibleMs: number | null;
   readonly peakUtilisation: number;
@@ -91,6 +91,7 @@ export function groundTruth(scenario: Scenario): GroundTruth {
     let overloadOnsetMs: number | null = null;
     let overloadRolloutId: string | null = null;
     let dnsFailureOnsetMs: number | null = null;
+    let ownFailure = false;
     let servfailVisibleMs: number | null = null;
     let peak = 0;
     const own = rollouts.map(() => 0);
@@ -104,12 +105,16 @@ export function groundTruth(scenario: Scenario): GroundTruth {
           overloadRolloutId = causeOf(reached, f, rollouts.map((r) => r.id));
         }
       }
-      if (dnsFailureOnsetMs === null && f.missFailureActive) dnsFailureOnsetMs = f.atMs;
+      if (dnsFailureOnsetMs === null && f.missFailureActive) {
+        dnsFailureOnsetMs = f.atMs;
+        ownFailure = f.corednsInternal && f.corednsExternal;
+      }
       if (servfailVisibleMs === null && f.visibleServfailRatio >= VISIBLE_SERVFAIL_THRESHOLD) servfailVisibleMs = f.atMs;
     }
     ownPeaks.set(name, own);
     const collapseMs = model.collapsedAtMs;
-    const dnsFailureCause = dnsFailureOnsetMs === null ? null : collapseMs !== null && dnsFailureOnsetMs >= collapseMs ? 'control_plane' : 'upstream';
+    const dnsFailureCause =
+      dnsFailureOnsetMs === null ? null : collapseMs !== null && dnsFailureOnsetMs >= collapseMs ? 'control_plane' : ownFailure ? 'coredns' : 'upstream';
     const predicted = wave ? model.expectedDemand(wave.startMs, [1]) / model.capacitySeats : null;
     clusters.push({
       cluster: name,

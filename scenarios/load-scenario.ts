@@ -166,8 +166,9 @@ function resolveIncident(spec: IncidentSpec, clusters: string[], at: (s: number)
     case 'traffic_ramp':
       return { kind: spec.kind, clusters, startMs: at(spec.start), rampMs: spec.ramp * 1000, factor: spec.factor };
     case 'load_spike':
-      return { kind: spec.kind, clusters, startMs: at(spec.start), endMs: at(spec.start + spec.duration), extraUtilisation: spec.extraUtilisation, noise: spec.noise };
+      return { kind: spec.kind, clusters, startMs: at(spec.start), endMs: at(spec.start + spec.duration), extraUtilisation: spec.extraUtilisation, noise: spec.noise, noiseTimeMs: spec.noiseTime * 1000 };
     case 'upstream_dns_outage':
+    case 'coredns_failure':
       return { kind: spec.kind, clusters, startMs: at(spec.start), endMs: at(spec.start + spec.duration), failRatio: spec.failRatio };
     case 'instance_restart':
     case 'instance_rename':

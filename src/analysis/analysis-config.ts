@@ -60,6 +60,10 @@ export interface AnalysisConfig {
   readonly clearPoints: number;
   /** ... or after this many known points in a row under the threshold (sustained recovery) */
   readonly recoveryPoints: number;
+  /** rollback deadline: a saturated control plane stops serving after this long (the simulator's collapse model) */
+  readonly collapseAfterSeconds: number;
+  /** ... or once the 429/5xx share reaches this, if its trend gets there first */
+  readonly collapseErrorRatio: number;
   readonly clusters: Readonly<Record<string, ClusterAnalysisOverride>>;
 }
 
@@ -89,6 +93,8 @@ export const DEFAULT_ANALYSIS_CONFIG: AnalysisConfig = {
   clearRatio: 0.9,
   clearPoints: 2,
   recoveryPoints: 20,
+  collapseAfterSeconds: 300,
+  collapseErrorRatio: 0.5,
   clusters: {},
 };
 
@@ -106,6 +112,7 @@ export function analysisConfigFrom(app: Pick<AppConfig, 'analysis' | 'clusters'>
     cacheTtlSeconds: a.cacheTtlSeconds,
     dnsVisibleThreshold: a.dnsVisibleThreshold,
     telemetryLostAfterSeconds: a.telemetryLostAfterSeconds,
+    collapseAfterSeconds: a.collapseAfterSeconds,
     clusters: app.clusters,
   });
 }

@@ -53,7 +53,8 @@ export function findOnset(
  * Hysteresis (no flapping around a threshold): a condition opens as checkRun says (≥ 1 for
  * `confirmPoints` known points, or one point ≥ `strongScore`) and stays open until it clears —
  * `clearPoints` known points in a row under `clearScore` (< 1), or `recoveryPoints` in a row
- * under 1 (sustained recovery). Unknown points neither open nor clear it. Stateless: the state
+ * under 1 (sustained recovery). Unknown points neither open nor clear it, but an open condition
+ * with no known point for `recoveryPoints` is no longer reported. Stateless: the state
  * is replayed from the newest point before which it was certainly closed, so the same signals
  * give the same answer however often and in whatever order steps are evaluated.
  */
@@ -97,9 +98,11 @@ function replayFrom(scores: ArrayLike<number>, from: number, firstMs: number, st
   let met = 0;
   let belowClear = 0;
   let belowOne = 0;
+  let lastKnown = -1;
   for (let i = from; i < scores.length; i++) {
     const s = scores[i]!;
     if (Number.isNaN(s)) continue;
+    lastKnown = i;
     if (!open) {
       if (s < 1) {
         met = 0;
@@ -122,6 +125,9 @@ function replayFrom(scores: ArrayLike<number>, from: number, firstMs: number, st
       met = 0;
     }
   }
+  // unknown for as long as a sustained recovery takes: no evidence either way, the condition
+  // is not "now" any more (telemetry loss and the alert lifecycle take over)
+  if (open && scores.length - 1 - lastKnown >= rule.recoveryPoints) return CLOSED;
   return open ? { active: true, onsetMs: firstMs + onset * stepMs } : CLOSED;
 }
 

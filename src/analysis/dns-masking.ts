@@ -10,8 +10,20 @@ import { harmRule } from './control-plane-harm.js';
 import { finiteValues } from './robust-stats.js';
 import { RECENT_STEPS, type SignalView } from './signal-view.js';
 
+/** which backend the failing misses come from (named in findings, labels and annotations) */
+export type DnsFailureCause = 'control_plane' | 'upstream' | 'coredns' | 'unknown';
+
+export const DNS_CAUSE_TEXT: Record<DnsFailureCause, string> = {
+  control_plane: 'the control plane (the kubernetes plugin cannot reach the API server)',
+  upstream: 'an upstream resolver (the forward plugin gets failing answers)',
+  coredns: 'CoreDNS itself (misses fail while neither backend does)',
+  unknown: 'unknown (this CoreDNS does not say which backend fails)',
+};
+
 export interface DnsAssessment {
   readonly status: DnsStatus;
+  /** set while misses fail or SERVFAIL is visible */
+  readonly cause: DnsFailureCause | undefined;
   readonly servedStaleRate: number;
   /** set while misses fail behind the cache and the visible ratio is under threshold */
   readonly masked: MaskedFailure | undefined;
@@ -235,7 +247,9 @@ export function assessDns(view: SignalView, cluster: string, config: AnalysisCon
   const visibleOnsetMs = visibleRun.active ? visibleRun.onsetMs : undefined;
   if (visibleRun.active) tti = 0;
   const stale = view.latest(cluster, SIGNALS.dnsServedStaleRate);
+  const cause = failing.active || visibleRun.active ? failureCause(view, cluster, config) : undefined;
   return {
+    cause,
     status: {
       cluster,
       visibleErrorRatio: visible,
@@ -267,4 +281,14 @@ export function dnsFigures(a: DnsAssessment): Record<string, number> {
   }
   if (a.status.timeToImpactSeconds !== null) figures.timeToImpactSeconds = a.status.timeToImpactSeconds;
   return Object.fromEntries(Object.entries(figures).filter(([, v]) => finiteValues([v]).length === 1));
+}
+
+/** the backend behind failing misses, from the per-plugin failure ratios */
+function failureCause(view: SignalView, cluster: string, config: AnalysisConfig): DnsFailureCause {
+  const kubernetes = view.latest(cluster, SIGNALS.dnsKubernetesFailureRatio);
+  const upstream = view.latest(cluster, SIGNALS.dnsUpstreamFailureRatio);
+  const threshold = config.dnsMissFailureThreshold;
+  if (kubernetes >= threshold) return 'control_plane';
+  if (upstream >= threshold) return 'upstream';
+  return Number.isFinite(kubernetes) && Number.isFinite(upstream) ? 'coredns' : 'unknown';
 }

@@ -5,7 +5,8 @@ import type { AnalysisConfig } from './analysis-config.js';
 import type { DnsStatus, Finding, RolloutHealth } from './analysis.types.js';
 import { nodesOf, type HarmState } from './control-plane-harm.js';
 import type { DnsAssessment } from './dns-masking.js';
-import { dnsFindingsFor, nextWaveFinding, rolloutOverloadFinding, telemetryLostFinding } from './finding-builders.js';
+import { dnsFindingsFor, nextWaveFinding, rollbackWithin, rolloutOverloadFinding, telemetryLostFinding } from './finding-builders.js';
+import { rollbackDeadlineMs } from './rollback-deadline.js';
 import { predictNextWave } from './next-wave-prediction.js';
 import { reason, sortReasons, strongestVerdict, type RatedReason } from './rated-reason.js';
 import type { RolloutScope, StartedWave } from './rollout-scope.js';
@@ -48,7 +49,8 @@ export function evaluateRollout(
 
   const effects = context ? context.effects : scope.attributable ? waveEffects(view, scope, harms, config) : undefined;
   for (const [cluster, a] of effects?.attributed ?? []) {
-    findings.push(rolloutOverloadFinding(rolloutId, a, nodesOf(view, cluster, config)));
+    const deadline = rollbackDeadlineMs(view, a.harm, config);
+    findings.push(rolloutOverloadFinding(rolloutId, a, nodesOf(view, cluster, config), deadline, view.nowPointMs));
     reasons.push(
       reason('rollback', {
         code: 'control_plane_overload',
@@ -58,7 +60,10 @@ export function evaluateRollout(
         signal: a.harm.signal,
         observed: round(a.harm.observed),
         baseline: round(a.busy && a.harm.signal === SIGNALS.apiBusySeats ? a.busy.baseline : a.evidence.baseline),
-        message: `${cluster} overloaded since ${a.wave} reached it: ${a.harm.signal} ${round(a.harm.observed)} ≥ ${round(a.harm.threshold)}, utilisation ${round(100 * a.harm.utilization, 1)} %; ${a.evidence.signal} ${round(a.evidence.baseline)} → ${round(a.evidence.observed)}`,
+        message:
+          `${cluster} overloaded since ${a.wave} reached it: ${a.harm.signal} ${round(a.harm.observed)} ≥ ${round(a.harm.threshold)}, utilisation ${round(100 * a.harm.utilization, 1)} %; ${a.evidence.signal} ${round(a.evidence.baseline)} → ${round(a.evidence.observed)}` +
+          (deadline !== null ? `; ${rollbackWithin(deadline, view.nowPointMs)}` : ''),
+        ...(deadline !== null ? { rollbackDeadlineMs: deadline } : {}),
       }),
     );
   }
@@ -193,6 +198,8 @@ export function evaluateRollout(
 function dnsCause(cluster: string, wave: StartedWave, waveStartMs: number, d: DnsAssessment, overloaded: boolean, loss: TelemetryLoss | undefined): string | null {
   const onsetMs = d.masked?.onsetMs ?? d.visibleOnsetMs;
   if (onsetMs === undefined || onsetMs < waveStartMs) return null;
+  // an upstream resolver or CoreDNS itself failing is not the rollout's doing
+  if (d.cause === 'upstream' || d.cause === 'coredns') return null;
   if (overloaded) return `the API server of ${cluster} is overloaded by ${wave.wave}, and cluster DNS depends on it.`;
   if (loss && loss.cause !== 'never_reported' && loss.lastSampleMs !== null && loss.lastSampleMs >= waveStartMs) {
     return `the control plane of ${cluster} stopped reporting after ${wave.wave} reached it, and cluster DNS depends on it.`;

@@ -45,6 +45,39 @@ const special: SignalSpec[] = [
       },
     ],
   },
+  // the miss failure split by backend, so a finding can name its cause
+  {
+    name: SIGNALS.dnsUpstreamFailureRatio,
+    kind: 'counter_ratio',
+    alternatives: [
+      {
+        terms: [term(RESPONSES, { rcode: 'SERVFAIL', plugin: 'forward' })],
+        denominator: [term(RESPONSES, { plugin: 'forward' })],
+        requires: [term(RESPONSES, { plugin: '=~.+' })],
+      },
+      { terms: [term('coredns_proxy_request_duration_seconds_count', notOk)], denominator: [term('coredns_proxy_request_duration_seconds_count')] },
+      { terms: [term('coredns_forward_responses_total', notOk)], denominator: [term('coredns_forward_responses_total')] },
+      {
+        terms: [term('coredns_forward_response_rcode_count_total', notOk)],
+        denominator: [term('coredns_forward_response_rcode_count_total')],
+      },
+    ],
+  },
+  {
+    name: SIGNALS.dnsKubernetesFailureRatio,
+    kind: 'counter_ratio',
+    alternatives: [
+      {
+        terms: [term(RESPONSES, { rcode: 'SERVFAIL', plugin: 'kubernetes' })],
+        denominator: [term(RESPONSES, { plugin: 'kubernetes' })],
+        requires: [term(RESPONSES, { plugin: '=~.+' })],
+      },
+      {
+        terms: [term('coredns_kubernetes_rest_client_requests_total', { code: '=~5..|<error>' })],
+        denominator: [term('coredns_kubernetes_rest_client_requests_total')],
+      },
+    ],
+  },
   // one readOnly inflight series per apiserver instance; the default capacity scales with it
   {
     name: SIGNALS.apiInstances,

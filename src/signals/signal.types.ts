@@ -59,6 +59,10 @@ export const SIGNALS = {
   dnsServfailRatio: 'dns_servfail_ratio',
   dnsCacheHitRatio: 'dns_cache_hit_ratio',
   dnsMissFailureRatio: 'dns_miss_failure_ratio',
+  /** failing share of the forward plugin's upstream answers (the cause of a miss failure) */
+  dnsUpstreamFailureRatio: 'dns_upstream_failure_ratio',
+  /** failing share of the kubernetes plugin's answers / API calls (the control plane behind cluster DNS) */
+  dnsKubernetesFailureRatio: 'dns_kubernetes_failure_ratio',
   dnsServedStaleRate: 'dns_served_stale_rate',
   dnsCacheEntries: 'dns_cache_entries',
   targetsUp: 'targets_up',
