@@ -43,7 +43,7 @@ export class Analyzer {
     const scopes = input.rollouts.map((rollout) => rolloutScope(rollout, nowMs, config));
     const concurrent = concurrentEffects(view, scopes, harms, config);
     const outcomes: RolloutOutcome[] = scopes.map((scope, i) =>
-      evaluateRollout(view, scope, harms, dns, config, input.wallClockMs, { effects: concurrent.effects[i], overloads: concurrent.overloads }),
+      evaluateRollout(view, scope, harms, dns, config, input.wallClockMs, { effects: concurrent.effects[i], overloads: concurrent.overloads, shared: concurrent.shared[i]!, firstArrival: concurrent.firstArrival }),
     );
 
     const findings: Finding[] = outcomes.flatMap((o) => o.findings);

@@ -37,6 +37,10 @@ export interface ConcurrentEffects {
   readonly effects: readonly (WaveEffects | undefined)[];
   /** every overloaded cluster some rollout reached before its onset: the rollout it is attributed to, or null */
   readonly overloads: ReadonlyMap<string, string | null>;
+  /** per scope: clusters other attributable rollouts reached too */
+  readonly shared: readonly ReadonlySet<string>[];
+  /** per cluster: the attributable rollout that reached it first */
+  readonly firstArrival: ReadonlyMap<string, string>;
 }
 
 export function concurrentEffects(
@@ -45,7 +49,8 @@ export function concurrentEffects(
   harms: ReadonlyMap<string, HarmState>,
   config: AnalysisConfig,
 ): ConcurrentEffects {
-  const effects = scopes.map((scope, i) => (scope.attributable ? waveEffects(view, scope, harms, config, othersOf(view, scopes, i)) : undefined));
+  const others = scopes.map((_, i) => othersOf(view, scopes, i));
+  const effects = scopes.map((scope, i) => (scope.attributable ? waveEffects(view, scope, harms, config, others[i]) : undefined));
   const candidates = new Map<string, number[]>();
   effects.forEach((e, i) => {
     for (const cluster of e?.attributed.keys() ?? []) {
@@ -69,7 +74,17 @@ export function concurrentEffects(
     if (!scope.attributable) return;
     for (const c of scope.reached) if (harms.has(c) && !overloads.has(c)) overloads.set(c, null);
   });
-  return { effects, overloads };
+  const firstArrival = new Map<string, { id: string; atMs: number }>();
+  for (const scope of scopes) {
+    if (!scope.attributable) continue;
+    for (const w of scope.started) {
+      for (const c of w.clusters) {
+        const prev = firstArrival.get(c);
+        if (!prev || w.startedAtMs < prev.atMs) firstArrival.set(c, { id: scope.rollout.rolloutId, atMs: w.startedAtMs });
+      }
+    }
+  }
+  return { effects, overloads, shared: others.map((o) => o.reached), firstArrival: new Map([...firstArrival].map(([c, a]) => [c, a.id])) };
 }
 
 /**

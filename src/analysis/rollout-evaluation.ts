@@ -30,6 +30,10 @@ export interface ConcurrentContext {
   readonly effects: WaveEffects | undefined;
   /** overloaded clusters and the rollout they are attributed to (null: none explains it) */
   readonly overloads: ReadonlyMap<string, string | null>;
+  /** clusters other attributable rollouts reached too: a lost control plane there is nobody's alone */
+  readonly shared: ReadonlySet<string>;
+  /** per cluster: the attributable rollout that reached it first (owns a loss nothing else explains) */
+  readonly firstArrival: ReadonlyMap<string, string>;
 }
 
 export function evaluateRollout(
@@ -112,7 +116,7 @@ export function evaluateRollout(
         if (!loss) continue;
         losses.set(cluster, loss);
         // another rollout's overload took the cluster down: its alert, our hold (fail closed)
-        const owner = context?.overloads.get(cluster);
+        const owner = context?.overloads.get(cluster) ?? (context?.shared.has(cluster) ? context.firstArrival.get(cluster) : undefined);
         const elsewhere = owner !== undefined && owner !== null && owner !== rolloutId;
         if (!elsewhere) findings.push(telemetryLostFinding(rolloutId, w.wave, loss));
         reasons.push(
@@ -140,7 +144,9 @@ export function evaluateRollout(
       dnsStatus.push(d.status);
       const owner = context?.overloads.get(cluster);
       const ownedElsewhere = owner !== undefined && owner !== null && owner !== rolloutId;
-      const cause = ownedElsewhere ? null : dnsCause(cluster, w, view.alignedMs(w.startedAtMs), d, effects?.attributed.has(cluster) ?? false, losses.get(cluster));
+      // without an attributed overload to decide, a shared cluster's lost control plane stays unattributed
+      const loss = context?.shared.has(cluster) ? undefined : losses.get(cluster);
+      const cause = ownedElsewhere ? null : dnsCause(cluster, w, view.alignedMs(w.startedAtMs), d, effects?.attributed.has(cluster) ?? false, loss);
       if (!cause || !scope.attributable) continue;
       dnsClusters.add(cluster);
       findings.push(...dnsFindingsFor(d, rolloutId, w.wave, cause));
