@@ -186,10 +186,12 @@ export class ClusterEmitter {
       ['NXDOMAIN', 'cache', hitNx],
       ['NOERROR', 'kubernetes', okI * (1 - nx.internal)],
       ['NXDOMAIN', 'kubernetes', okI * nx.internal],
-      ['SERVFAIL', 'kubernetes', failI],
+      ['SERVFAIL', 'kubernetes', f.corednsInternal ? 0 : failI],
       ['NOERROR', 'forward', okE * (1 - nx.external)],
       ['NXDOMAIN', 'forward', okE * nx.external],
-      ['SERVFAIL', 'forward', failE],
+      ['SERVFAIL', 'forward', f.corednsExternal ? 0 : failE],
+      // written by the server itself (no plugin): CoreDNS failing on its own
+      ['SERVFAIL', '', (f.corednsInternal ? failI : 0) + (f.corednsExternal ? failE : 0)],
     ];
     if (legacy) {
       for (const rcode of ['NOERROR', 'NXDOMAIN', 'SERVFAIL']) {
@@ -212,7 +214,7 @@ export class ClusterEmitter {
     const forwarded: [string, number][] = [
       ['NOERROR', okE * (1 - nx.external)],
       ['NXDOMAIN', okE * nx.external],
-      ['SERVFAIL', failE],
+      ['SERVFAIL', f.corednsExternal ? missE * f.baselineUpstreamServfail : failE],
     ];
     for (const [rcode, n] of forwarded) {
       if (legacy) s.counter('coredns_forward_responses_total', () => ({ ...upstream, rcode }), n);

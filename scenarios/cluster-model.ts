@@ -33,7 +33,11 @@ export interface ClusterFrame {
   /** etcd latency multiplier under load */
   readonly etcdSlowdown: number;
   readonly apiserverDown: boolean;
+  /** coverage of the first rollout's agent */
   readonly agentCoverage: number;
+  /** per rollout of the scenario: coverage of its agent and the seats it demands now */
+  readonly agentCoverages: readonly number[];
+  readonly agentDemandSeats: Float64Array;
   readonly dnsQueriesPerSecond: number;
   readonly internal: DnsClassFrame;
   readonly external: DnsClassFrame;
@@ -42,6 +46,9 @@ export interface ClusterFrame {
   readonly visibleServfailRatio: number;
   /** a failure (not baseline noise) makes misses fail */
   readonly missFailureActive: boolean;
+  /** the failing misses of a class are CoreDNS's own (SERVFAIL written by the server, no plugin) */
+  readonly corednsInternal: boolean;
+  readonly corednsExternal: boolean;
   readonly loadFactor: number;
 }
 
@@ -49,6 +56,14 @@ export interface LoadComponent {
   readonly source: 'mix' | 'agent' | 'spike';
   /** index into ClusterModel.classes */
   readonly classIndex: number;
+  /** index into scenario.rollouts of an agent component */
+  readonly rollout?: number;
+}
+
+/** when (and how fast) one rollout's agent reaches this cluster */
+interface AgentArrival {
+  readonly startMs: number;
+  readonly spreadMs: number;
 }
 
 const QUEUE_LIMIT_PER_SERVER = 2000;
@@ -61,10 +76,12 @@ export class ClusterModel {
   readonly capacitySeats: number;
   private readonly rng: Prng;
   private readonly incidents: Incident[];
-  private readonly waveStartMs: number | null;
-  private readonly waveSpreadMs: number;
+  /** per rollout of the scenario: its first wave listing this cluster, or null */
+  private readonly arrivals: readonly (AgentArrival | null)[];
   private overloadSinceMs: number | null = null;
   collapsedAtMs: number | null = null;
+  /** state of the spike's correlated noise */
+  private spikeState = 0;
 
   constructor(
     private readonly scenario: Scenario,
@@ -74,10 +91,11 @@ export class ClusterModel {
     this.capacitySeats = capacitySeats(cluster.seatsPerApiserver, cluster.apiservers);
     this.incidents = scenario.incidents.filter((i) => i.clusters.includes(cluster.name));
     this.components = REQUEST_MIX.map((_, classIndex) => ({ source: 'mix' as const, classIndex }));
-    const wave = scenario.rollout?.waves.find((w) => w.clusters.includes(cluster.name));
-    this.waveStartMs = wave?.startMs ?? null;
-    this.waveSpreadMs = wave?.spreadMs ?? 0;
-    if (scenario.rollout) this.components.push({ source: 'agent', classIndex: this.classFor(scenario.rollout.agent.verb, scenario.rollout.agent.resource) });
+    this.arrivals = scenario.rollouts.map((r) => {
+      const wave = r.waves.find((w) => w.clusters.includes(cluster.name));
+      return wave ? { startMs: wave.startMs, spreadMs: wave.spreadMs } : null;
+    });
+    scenario.rollouts.forEach((r, rollout) => this.components.push({ source: 'agent', classIndex: this.classFor(r.agent.verb, r.agent.resource), rollout }));
     if (this.incidents.some((i) => i.kind === 'load_spike')) this.components.push({ source: 'spike', classIndex: this.classFor('LIST', 'secrets') });
   }
 
@@ -104,27 +122,35 @@ export class ClusterModel {
     return f;
   }
 
-  agentCoverage(atMs: number): number {
-    if (this.waveStartMs === null || atMs < this.waveStartMs) return 0;
-    return this.waveSpreadMs === 0 ? 1 : Math.min(1, (atMs - this.waveStartMs) / this.waveSpreadMs);
+  /** share of nodes running rollout `rollout`'s agent (0 → 1 over its wave's spread) */
+  agentCoverage(atMs: number, rollout = 0): number {
+    const a = this.arrivals[rollout];
+    if (!a || atMs < a.startMs) return 0;
+    return a.spreadMs === 0 ? 1 : Math.min(1, (atMs - a.startMs) / a.spreadMs);
   }
 
   /** Busy seats the agent adds once on every node: calls/s × seconds per call (∝ nodes²). */
-  agentSeats(coverage: number): { arrivals: number; latency: number } {
-    const agent = this.scenario.rollout?.agent;
+  agentSeats(coverage: number, rollout = 0): { arrivals: number; latency: number } {
+    const agent = this.scenario.rollouts[rollout]?.agent;
     if (!agent) return { arrivals: 0, latency: 0 };
     const n = this.cluster.nodes;
     return { arrivals: coverage * n * agent.callsPerNodePerSecond, latency: agent.secondsPerCall + agent.secondsPerCallPerNode * n };
   }
 
-  /** Demanded seats without noise: what a careful capacity planner would predict. */
-  expectedDemand(atMs: number, coverage: number): number {
+  /**
+   * Demanded seats without noise: what a careful capacity planner would predict, with each
+   * rollout's agent at the given coverage (missing entries: 0).
+   */
+  expectedDemand(atMs: number, coverages: readonly number[]): number {
     const n = this.cluster.nodes;
     const load = this.diurnal(atMs) * this.rampFactor(atMs);
     let demand = 0;
     for (const cls of REQUEST_MIX) if (cls.kind !== 'watch') demand += (cls.perNode * n + cls.constant) * load * (cls.latency + cls.latencyPerNode * n);
-    const agent = this.agentSeats(coverage);
-    return demand + agent.arrivals * agent.latency;
+    coverages.forEach((coverage, rollout) => {
+      const agent = this.agentSeats(coverage, rollout);
+      demand += agent.arrivals * agent.latency;
+    });
+    return demand;
   }
 
   step(atMs: number): ClusterFrame {
@@ -134,19 +160,23 @@ export class ClusterModel {
     const arrivals = new Float64Array(this.components.length);
     const latency = new Float64Array(this.components.length);
     let demand = 0;
-    const coverage = this.agentCoverage(atMs);
+    const coverages = this.scenario.rollouts.map((_, r) => this.agentCoverage(atMs, r));
+    const agentDemand = new Float64Array(coverages.length);
     this.components.forEach((c, i) => {
       const cls = this.classes[c.classIndex]!;
       if (c.source === 'mix') {
         arrivals[i] = (cls.perNode * n + cls.constant) * loadFactor * this.rng.jitter(m.noise / 2);
         latency[i] = cls.latency + cls.latencyPerNode * n;
       } else if (c.source === 'agent') {
-        const a = this.agentSeats(coverage);
+        const a = this.agentSeats(coverages[c.rollout!]!, c.rollout);
         arrivals[i] = a.arrivals * this.rng.jitter(m.noise / 2);
         latency[i] = a.latency;
+        agentDemand[c.rollout!] = arrivals[i] * latency[i];
       } else {
         latency[i] = 0.5;
-        arrivals[i] = (this.spikeUtilisation(atMs) * this.capacitySeats) / latency[i];
+        const spike = this.spikeUtilisation(atMs);
+        // noise drawn only while a noisy spike runs: flat spikes keep their scenarios' bytes
+        arrivals[i] = ((spike.utilisation * this.capacitySeats) / latency[i]) * (spike.noise > 0 ? this.spikeNoise(spike.noise, spike.noiseTimeMs) : 1);
       }
       if (cls.kind !== 'watch') demand += arrivals[i] * latency[i];
     });
@@ -164,8 +194,11 @@ export class ClusterModel {
     const dnsQueries = (20 + 15 * n) * loadFactor;
     const hitNoise = this.rng.jitter(m.noise / 10);
     const h0 = Math.min(0.9999, this.cluster.cacheHitRatio * hitNoise);
-    const internal = this.dnsClass(m.internalDnsShare, h0, this.internalFailure(atMs));
-    const external = this.dnsClass(1 - m.internalDnsShare, h0, this.upstreamFailure(atMs));
+    const own = this.corednsFailure(atMs);
+    const internalBackend = this.internalFailure(atMs);
+    const upstreamBackend = this.upstreamFailure(atMs);
+    const internal = this.dnsClass(m.internalDnsShare, h0, internalBackend ?? own);
+    const external = this.dnsClass(1 - m.internalDnsShare, h0, upstreamBackend ?? own);
     const visible =
       internal.share * (1 - internal.hitRatio) * internal.failRatio +
       external.share * (1 - external.hitRatio) * (external.failRatio + (1 - external.failRatio) * BASELINE_UPSTREAM_SERVFAIL);
@@ -181,21 +214,40 @@ export class ClusterModel {
       queued: queuedRequests(totalArrivals, utilisation, QUEUE_LIMIT_PER_SERVER * this.cluster.apiservers),
       etcdSlowdown: 1 + 3 * Math.max(0, Math.min(utilisation, 1.5) - 0.7),
       apiserverDown: down,
-      agentCoverage: coverage,
+      agentCoverage: coverages[0] ?? 0,
+      agentCoverages: coverages,
+      agentDemandSeats: agentDemand,
       dnsQueriesPerSecond: dnsQueries,
       internal,
       external,
       baselineUpstreamServfail: BASELINE_UPSTREAM_SERVFAIL,
       visibleServfailRatio: visible,
       missFailureActive: internal.failRatio > 0 || external.failRatio > 0,
+      corednsInternal: internalBackend === null && own !== null,
+      corednsExternal: upstreamBackend === null && own !== null,
       loadFactor,
     };
   }
 
-  private spikeUtilisation(atMs: number): number {
-    let u = 0;
-    for (const i of this.incidents) if (i.kind === 'load_spike' && atMs >= i.startMs && atMs < i.endMs) u += i.extraUtilisation;
-    return u;
+  private spikeUtilisation(atMs: number): { utilisation: number; noise: number; noiseTimeMs: number } {
+    let utilisation = 0;
+    let noise = 0;
+    let noiseTimeMs = 0;
+    for (const i of this.incidents) {
+      if (i.kind !== 'load_spike' || atMs < i.startMs || atMs >= i.endMs) continue;
+      utilisation += i.extraUtilisation;
+      noise = Math.max(noise, i.noise);
+      noiseTimeMs = Math.max(noiseTimeMs, i.noiseTimeMs);
+    }
+    return { utilisation, noise, noiseTimeMs };
+  }
+
+  /** multiplicative noise of a spike: AR(1) with the given correlation time (independent when 0) */
+  private spikeNoise(sigma: number, correlationMs: number): number {
+    if (correlationMs <= 0) return this.rng.jitter(sigma);
+    const a = Math.exp(-this.scenario.intervalMs / correlationMs);
+    this.spikeState = a * this.spikeState + Math.sqrt(1 - a * a) * this.rng.gaussian();
+    return Math.max(0, 1 + sigma * this.spikeState);
   }
 
   /** seconds since the kubernetes plugin's misses started failing, or null */
@@ -203,6 +255,14 @@ export class ClusterModel {
     if (this.collapsedAtMs === null) return null;
     const since = this.collapsedAtMs + this.scenario.model.dnsFailureDelayMs;
     return atMs < since ? null : { ageS: (atMs - since) / 1000, max: 1 };
+  }
+
+  /** CoreDNS itself failing misses (no backend at fault) */
+  private corednsFailure(atMs: number): { ageS: number; max: number } | null {
+    for (const i of this.incidents) {
+      if (i.kind === 'coredns_failure' && atMs >= i.startMs && atMs < i.endMs) return { ageS: (atMs - i.startMs) / 1000, max: i.failRatio };
+    }
+    return null;
   }
 
   private upstreamFailure(atMs: number): { ageS: number; max: number } | null {

@@ -20,8 +20,12 @@ export type RolloutItem =
   | { readonly kind: 'gate'; readonly atMs: number; readonly rolloutId: string; readonly wave: string };
 
 export function rolloutItems(scenario: Scenario): RolloutItem[] {
-  const r: RolloutSpec | null = scenario.rollout;
-  if (!r) return [];
+  const items = scenario.rollouts.flatMap((r) => itemsOf(r)).map((item, seq) => ({ item, seq }));
+  // Stable: same-time items keep their order (started → gate → wave_started; rollouts in file order).
+  return items.sort((a, b) => a.item.atMs - b.item.atMs || a.seq - b.seq).map((x) => x.item);
+}
+
+function itemsOf(r: RolloutSpec): RolloutItem[] {
   const event = (type: DeployEventBody['type'], atMs: number, extra: Partial<DeployEventBody> = {}): RolloutItem => ({
     kind: 'deploy',
     atMs,
@@ -43,6 +47,5 @@ export function rolloutItems(scenario: Scenario): RolloutItem[] {
     items.push(event('wave_completed', w.startMs + w.spreadMs, { wave: w.name, clusters: [...w.clusters] }));
   }
   items.push(event('rollout_completed', r.completedMs));
-  // Stable: same-time items keep their order (started → gate → wave_started).
-  return items.map((item, seq) => ({ item, seq })).sort((a, b) => a.item.atMs - b.item.atMs || a.seq - b.seq).map((x) => x.item);
+  return items;
 }

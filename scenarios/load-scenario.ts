@@ -3,7 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { Prng, streamSeed } from './prng.js';
 import { scenarioSchema, type IncidentSpec, type ParsedScenario } from './scenario.schema.js';
-import type { ClusterSpec, Incident, Scenario, WaveSpec } from './scenario.types.js';
+import type { ClusterSpec, Incident, RolloutSpec, Scenario, WaveSpec } from './scenario.types.js';
 
 /** Invalid scenario: one line per problem, each naming the key, e.g. `fleet[1].nodes: ...`. */
 export class ScenarioError extends Error {
@@ -110,26 +110,29 @@ function resolve(p: ParsedScenario): Scenario {
   const at = (seconds: number): number => startMs + Math.round(seconds * 1000);
   const endMs = at(p.duration);
 
-  let rollout: Scenario['rollout'] = null;
-  if (p.rollout) {
+  const specs = [...(p.rollout ? [{ spec: p.rollout, key: 'rollout' }] : []), ...p.rollouts.map((spec, i) => ({ spec, key: `rollouts[${i}]` }))];
+  const ids = new Set<string>();
+  const rollouts: RolloutSpec[] = specs.map(({ spec, key }) => {
+    if (ids.has(spec.id)) problems.push(`${key}.id: duplicate rollout id "${spec.id}"`);
+    ids.add(spec.id);
     const seen = new Set<string>();
-    const waves: WaveSpec[] = p.rollout.waves.map((w, i) => {
-      const key = `rollout.waves[${i}]`;
-      if (seen.has(w.name)) problems.push(`${key}.name: duplicate wave "${w.name}"`);
+    const waves: WaveSpec[] = spec.waves.map((w, i) => {
+      const wkey = `${key}.waves[${i}]`;
+      if (seen.has(w.name)) problems.push(`${wkey}.name: duplicate wave "${w.name}"`);
       seen.add(w.name);
-      if (i > 0 && w.start < p.rollout!.waves[i - 1]!.start) problems.push(`${key}.start: waves must start in order`);
-      return { name: w.name, clusters: select(`${key}.clusters`, w.clusters), startMs: at(w.start), spreadMs: w.spread * 1000 };
+      if (i > 0 && w.start < spec.waves[i - 1]!.start) problems.push(`${wkey}.start: waves must start in order`);
+      return { name: w.name, clusters: select(`${wkey}.clusters`, w.clusters), startMs: at(w.start), spreadMs: w.spread * 1000 };
     });
     const last = waves[waves.length - 1]!;
-    rollout = {
-      id: p.rollout.id,
-      service: p.rollout.service,
-      version: p.rollout.version,
+    return {
+      id: spec.id,
+      service: spec.service,
+      version: spec.version,
       waves,
-      agent: p.rollout.agent,
-      completedMs: last.startMs + last.spreadMs + p.rollout.completeAfter * 1000,
+      agent: spec.agent,
+      completedMs: last.startMs + last.spreadMs + spec.completeAfter * 1000,
     };
-  }
+  });
 
   const incidents = p.incidents.map((spec, i) => resolveIncident(spec, select(`incidents[${i}].clusters`, spec.clusters), at));
   if (problems.length > 0) throw new ScenarioError(problems.join('\n'));
@@ -142,7 +145,8 @@ function resolve(p: ParsedScenario): Scenario {
     endMs,
     intervalMs: p.scrapeInterval * 1000,
     clusters,
-    rollout,
+    rollout: rollouts[0] ?? null,
+    rollouts,
     incidents,
     model: {
       noise: m.noise,
@@ -162,8 +166,9 @@ function resolveIncident(spec: IncidentSpec, clusters: string[], at: (s: number)
     case 'traffic_ramp':
       return { kind: spec.kind, clusters, startMs: at(spec.start), rampMs: spec.ramp * 1000, factor: spec.factor };
     case 'load_spike':
-      return { kind: spec.kind, clusters, startMs: at(spec.start), endMs: at(spec.start + spec.duration), extraUtilisation: spec.extraUtilisation };
+      return { kind: spec.kind, clusters, startMs: at(spec.start), endMs: at(spec.start + spec.duration), extraUtilisation: spec.extraUtilisation, noise: spec.noise, noiseTimeMs: spec.noiseTime * 1000 };
     case 'upstream_dns_outage':
+    case 'coredns_failure':
       return { kind: spec.kind, clusters, startMs: at(spec.start), endMs: at(spec.start + spec.duration), failRatio: spec.failRatio };
     case 'instance_restart':
     case 'instance_rename':

@@ -86,7 +86,7 @@ export async function replay(scenario: Scenario, baseUrl: string, options: Repla
       }
       case 'gate': {
         const answer = await client.request('GET', `/api/v1/rollouts/${encodeURIComponent(item.rolloutId)}/gate`);
-        gates.push({ wave: item.wave, status: answer.status, verdict: verdictOf(answer.body) });
+        gates.push({ rolloutId: item.rolloutId, wave: item.wave, status: answer.status, verdict: verdictOf(answer.body) });
         break;
       }
     }

@@ -86,8 +86,20 @@ const target = z.enum(['apiserver', 'coredns', 'all']);
 
 const incident = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('traffic_ramp'), clusters: clusterTarget, start: duration, ramp: duration, factor: z.number().min(0.1).max(10) }),
-  z.object({ kind: z.literal('load_spike'), clusters: clusterTarget, start: duration, duration, extraUtilisation: z.number().min(0).max(5) }),
+  z.object({
+    kind: z.literal('load_spike'),
+    clusters: clusterTarget,
+    start: duration,
+    duration,
+    extraUtilisation: z.number().min(0).max(5),
+    /** relative per-scrape noise of the spike's load (0: flat) — a cluster hovering near a threshold */
+    noise: z.number().min(0).max(0.5).default(0),
+    /** correlation time of that noise (0: independent per scrape); minutes make slow swings across a threshold */
+    noiseTime: duration.default(0),
+  }),
   z.object({ kind: z.literal('upstream_dns_outage'), clusters: clusterTarget, start: duration, duration, failRatio: fraction.default(1) }),
+  /** CoreDNS itself fails a share of cache misses (SERVFAIL written by the server, no plugin): neither backend is at fault */
+  z.object({ kind: z.literal('coredns_failure'), clusters: clusterTarget, start: duration, duration, failRatio: fraction.default(1) }),
   z.object({ kind: z.literal('instance_restart'), clusters: clusterTarget, target, instance: z.number().int().min(0).default(0), at: duration }),
   z.object({ kind: z.literal('instance_rename'), clusters: clusterTarget, target, instance: z.number().int().min(0).default(0), at: duration }),
   z.object({ kind: z.literal('missing_scrapes'), clusters: clusterTarget, target, start: duration, duration, mode: z.enum(['failed', 'gap']).default('failed') }),
@@ -121,6 +133,8 @@ export const scenarioSchema = z.object({
   defaults: clusterKnobs.prefault({}),
   fleet: z.array(fleetEntry).min(1),
   rollout: rollout.optional(),
+  /** further rollouts running at the same time (concurrent rollouts); ids must differ */
+  rollouts: z.array(rollout).default([]),
   incidents: z.array(incident).default([]),
   model: model.prefault({}),
 });

@@ -38,8 +38,8 @@ interface IncidentBase {
 export type Incident = IncidentBase &
   (
     | { readonly kind: 'traffic_ramp'; readonly startMs: number; readonly rampMs: number; readonly factor: number }
-    | { readonly kind: 'load_spike'; readonly startMs: number; readonly endMs: number; readonly extraUtilisation: number }
-    | { readonly kind: 'upstream_dns_outage'; readonly startMs: number; readonly endMs: number; readonly failRatio: number }
+    | { readonly kind: 'load_spike'; readonly startMs: number; readonly endMs: number; readonly extraUtilisation: number; readonly noise: number; readonly noiseTimeMs: number }
+    | { readonly kind: 'upstream_dns_outage' | 'coredns_failure'; readonly startMs: number; readonly endMs: number; readonly failRatio: number }
     | { readonly kind: 'instance_restart' | 'instance_rename'; readonly target: TargetKind; readonly instance: number; readonly atMs: number }
     | { readonly kind: 'missing_scrapes'; readonly target: TargetKind; readonly startMs: number; readonly endMs: number; readonly mode: 'failed' | 'gap' }
   );
@@ -63,7 +63,10 @@ export interface Scenario {
   readonly endMs: number;
   readonly intervalMs: number;
   readonly clusters: readonly ClusterSpec[];
+  /** the first rollout (`rollouts[0]`), null without any */
   readonly rollout: RolloutSpec | null;
+  /** every rollout: `rollout` of the file first, then `rollouts` */
+  readonly rollouts: readonly RolloutSpec[];
   readonly incidents: readonly Incident[];
   readonly model: ModelKnobs;
 }

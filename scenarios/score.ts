@@ -7,6 +7,8 @@ import type { ExpectedAlert, GroundTruth } from './ground-truth.js';
 export const MAX_LAG_INTERVALS = 2;
 
 export interface GateAnswer {
+  /** set when several rollouts run at once (their wave names may repeat) */
+  readonly rolloutId?: string;
   readonly wave: string;
   /** HTTP status of GET /api/v1/rollouts/{id}/gate (200 proceed, 409 hold/rollback), 0 if unreachable */
   readonly status: number;
@@ -32,6 +34,7 @@ export interface DetectionRow {
 }
 
 export interface GateRow {
+  readonly rolloutId: string;
   readonly wave: string;
   readonly expected: 'proceed' | 'hold';
   readonly status: number | null;
@@ -95,11 +98,11 @@ export function score(truth: GroundTruth, alerts: readonly AlertView[], answers:
   if (falseAlerts.length > 0) misses.push(`${falseAlerts.length} false alert(s): ${falseAlerts.map((a) => `${a.name}[${a.clusters.join(',')}]`).join(', ')}`);
 
   const gates = truth.waves.map((w): GateRow => {
-    const answer = answers.find((g) => g.wave === w.wave);
+    const answer = answers.find((g) => g.wave === w.wave && (g.rolloutId === undefined || g.rolloutId === w.rolloutId));
     const status = answer?.status ?? null;
     const met = w.expectedGate === 'proceed' ? status === 200 : status === 409;
-    if (!met) misses.push(`gate before ${w.wave}: expected ${w.expectedGate}, got ${status === null ? 'no answer' : `${status} ${answer?.verdict ?? ''}`.trim()}`);
-    return { wave: w.wave, expected: w.expectedGate, status, verdict: answer?.verdict ?? null, met };
+    if (!met) misses.push(`gate before ${truth.rolloutIds.length > 1 ? `${w.rolloutId} ` : ''}${w.wave}: expected ${w.expectedGate}, got ${status === null ? 'no answer' : `${status} ${answer?.verdict ?? ''}`.trim()}`);
+    return { rolloutId: w.rolloutId, wave: w.wave, expected: w.expectedGate, status, verdict: answer?.verdict ?? null, met };
   });
 
   return { scenario: truth.scenario, detections, falseAlerts, allowedAlerts, gates, anchors, misses, passed: misses.length === 0 };

@@ -103,7 +103,7 @@ function subset(s: Scenario, keep: (cluster: string) => boolean): Scenario {
     ...s.rollout,
     waves: s.rollout.waves.map((w) => ({ ...w, clusters: w.clusters.filter(keep) })).filter((w) => w.clusters.length > 0),
   };
-  return { ...s, clusters: s.clusters.filter((c) => keep(c.name)), rollout, incidents: s.incidents.filter((i) => i.clusters.some(keep)) };
+  return { ...s, clusters: s.clusters.filter((c) => keep(c.name)), rollout, rollouts: rollout ? [rollout] : [], incidents: s.incidents.filter((i) => i.clusters.some(keep)) };
 }
 
 describe('analysis on simulated incidents', () => {

@@ -110,6 +110,22 @@ describe('alert lifecycle', () => {
     assert.equal(again.changed[0]?.fingerprint, resolved.fingerprint);
   });
 
+  it('stays firing for minFiringMs before it resolves, and a condition back inside that window keeps the same alert', () => {
+    const steady: LifecycleOptions = { pendingSteps: 0, resolveAfterSteps: 4, minFiringMs: 20 * STEP };
+    // present at 0-1, gone 2-9 (past resolveAfterSteps but inside minFiring), back at 10-11, then gone
+    const blips = run(40, (i) => (i <= 1 || i === 10 || i === 11 ? [condition('prod-a', T0)] : []), steady);
+    assert.deepEqual(
+      blips.transitions.map((t) => [t.i, t.transition]),
+      [
+        [0, 'firing'],
+        [20, 'resolved'],
+      ],
+    );
+    // without the minimum the same input pages twice
+    const noisy = run(40, (i) => (i <= 1 || i === 10 || i === 11 ? [condition('prod-a', T0)] : []), options);
+    assert.equal(noisy.transitions.filter((t) => t.transition === 'firing').length, 2);
+  });
+
   it('fingerprints are stable and depend on name, rollout and scope', () => {
     assert.equal(alertFingerprint('A', 'r', 'c'), alertFingerprint('A', 'r', 'c'));
     assert.notEqual(alertFingerprint('A', 'r', 'c'), alertFingerprint('A', null, 'c'));

@@ -35,8 +35,13 @@ export interface AlertRecord extends AlertCondition {
 export interface LifecycleOptions {
   /** evaluations a condition must hold before it fires (0: fires at once; analysis already demands evidence) */
   pendingSteps: number;
-  /** consecutive evaluations without the condition before the alert resolves (no flapping) */
+  /**
+   * Consecutive evaluations without the condition before the alert resolves (no flapping):
+   * the resolve window. A condition back inside it continues the episode (same id, no page).
+   */
   resolveAfterSteps: number;
+  /** an alert resolves only once it has fired this long since its start (event time); default 0 */
+  minFiringMs?: number;
   /**
    * Fingerprints of alerts raised before a restart, while the signal windows are still
    * refilling: their absent condition means "not enough data yet", not "cleared", so they
@@ -110,7 +115,8 @@ export function stepLifecycle(
       changed.push({ ...record, state: 'resolved', endsAtMs: nowMs, clearSteps });
       continue;
     }
-    if (clearSteps >= options.resolveAfterSteps) {
+    const firedLongEnough = nowMs - record.startsAtMs >= (options.minFiringMs ?? 0);
+    if (clearSteps >= options.resolveAfterSteps && firedLongEnough) {
       const resolved: AlertRecord = { ...record, state: 'resolved', endsAtMs: record.lastSeenMs, clearSteps };
       changed.push(resolved);
       transitions.push({ record: resolved, transition: 'resolved' });

@@ -27,6 +27,7 @@ export function conditionFromFinding(f: Finding, links: AlertLinks): AlertCondit
   if (f.rolloutId) labels.rollout = f.rolloutId;
   if (f.wave) labels.wave = f.wave;
   if (f.clusters.length === 1 && f.clusters[0]) labels.cluster = f.clusters[0];
+  if (f.cause) labels.cause = f.cause;
   const base = links.runbookUrl ?? 'https://github.com/wavewatch/wavewatch/blob/main/docs/runbooks.md';
   return {
     fingerprint: findingFingerprint(f),
@@ -38,7 +39,12 @@ export function conditionFromFinding(f: Finding, links: AlertLinks): AlertCondit
     onsetMs: f.onsetMs,
     timeToImpactSeconds: f.timeToImpactSeconds,
     labels,
-    annotations: { summary: f.summary, description: f.description, runbook_url: `${base}#${RUNBOOK_ANCHORS[f.alertName] ?? ''}` },
+    annotations: {
+      summary: f.summary,
+      description: f.description,
+      runbook_url: `${base}#${RUNBOOK_ANCHORS[f.alertName] ?? ''}`,
+      ...(f.figures.rollbackDeadlineMs !== undefined ? { rollback_deadline: new Date(f.figures.rollbackDeadlineMs).toISOString() } : {}),
+    },
     figures: { ...f.figures },
   };
 }

@@ -16,6 +16,8 @@ export interface AlertAnnotations {
   summary: string;
   description: string;
   runbook_url: string;
+  /** RolloutControlPlaneOverload: RFC 3339 time its API server is projected to stop accepting the rollback */
+  rollback_deadline?: string;
 }
 
 /** An alert as the API returns it and as channels render it. Times are RFC 3339, event time. */

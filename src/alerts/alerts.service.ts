@@ -27,7 +27,11 @@ export class AlertsService implements OnModuleInit {
     private readonly outbox: NotificationOutbox,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.options = { pendingSteps: config.analysis.pendingSteps, resolveAfterSteps: config.analysis.resolveAfterSteps };
+    this.options = {
+      pendingSteps: config.analysis.pendingSteps,
+      resolveAfterSteps: config.analysis.resolveAfterSteps,
+      minFiringMs: config.analysis.minFiringSeconds * 1000,
+    };
     this.runbookUrl = config.notify.runbookUrl;
   }
 

@@ -54,6 +54,16 @@ export interface AnalysisConfig {
   readonly rolloutGraceSeconds: number;
   /** how far back an onset is searched */
   readonly onsetLookbackSeconds: number;
+  /** hysteresis: an open condition clears below this share of its threshold ... */
+  readonly clearRatio: number;
+  /** ... for this many known points in a row ... */
+  readonly clearPoints: number;
+  /** ... or after this many known points in a row under the threshold (sustained recovery) */
+  readonly recoveryPoints: number;
+  /** rollback deadline: a saturated control plane stops serving after this long (the simulator's collapse model) */
+  readonly collapseAfterSeconds: number;
+  /** ... or once the 429/5xx share reaches this, if its trend gets there first */
+  readonly collapseErrorRatio: number;
   readonly clusters: Readonly<Record<string, ClusterAnalysisOverride>>;
 }
 
@@ -80,6 +90,11 @@ export const DEFAULT_ANALYSIS_CONFIG: AnalysisConfig = {
   minWaveAgeSeconds: 60,
   rolloutGraceSeconds: 3600,
   onsetLookbackSeconds: 3600,
+  clearRatio: 0.9,
+  clearPoints: 2,
+  recoveryPoints: 20,
+  collapseAfterSeconds: 300,
+  collapseErrorRatio: 0.5,
   clusters: {},
 };
 
@@ -97,6 +112,7 @@ export function analysisConfigFrom(app: Pick<AppConfig, 'analysis' | 'clusters'>
     cacheTtlSeconds: a.cacheTtlSeconds,
     dnsVisibleThreshold: a.dnsVisibleThreshold,
     telemetryLostAfterSeconds: a.telemetryLostAfterSeconds,
+    collapseAfterSeconds: a.collapseAfterSeconds,
     clusters: app.clusters,
   });
 }

@@ -40,6 +40,8 @@ export interface Finding {
   readonly figures: Readonly<Record<string, number>>;
   readonly summary: string;
   readonly description: string;
+  /** DNS findings: which backend fails (control_plane, upstream, coredns, unknown), also an alert label */
+  readonly cause?: string;
 }
 
 export type Verdict = 'proceed' | 'hold' | 'rollback';
@@ -63,6 +65,8 @@ export interface GateReason {
   readonly observed: number | null;
   readonly baseline: number | null;
   readonly message: string;
+  /** control_plane_overload of this rollout: when the cluster's API server is projected to stop serving (ms) */
+  readonly rollbackDeadlineMs?: number;
 }
 
 export interface PowerLawFit {

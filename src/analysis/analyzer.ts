@@ -5,6 +5,7 @@ import type { AnalysisInput, AnalysisResult, ClusterStatus, Finding, RolloutHeal
 import { SIGNALS } from '../signals/signal.types.js';
 import { assessHarm, capacityOf, nodesOf, type HarmState } from './control-plane-harm.js';
 import { assessDns, type DnsAssessment } from './dns-masking.js';
+import { concurrentEffects } from './concurrent-attribution.js';
 import { dnsFindingsFor, overloadFinding } from './finding-builders.js';
 import { evaluateRollout, type RolloutOutcome } from './rollout-evaluation.js';
 import { rolloutScope } from './rollout-scope.js';
@@ -42,8 +43,10 @@ export class Analyzer {
       };
     });
 
-    const outcomes: RolloutOutcome[] = input.rollouts.map((rollout) =>
-      evaluateRollout(view, rolloutScope(rollout, nowMs, config), harms, dns, config, input.wallClockMs),
+    const scopes = input.rollouts.map((rollout) => rolloutScope(rollout, nowMs, config));
+    const concurrent = concurrentEffects(view, scopes, harms, config);
+    const outcomes: RolloutOutcome[] = scopes.map((scope, i) =>
+      evaluateRollout(view, scope, harms, dns, config, input.wallClockMs, { effects: concurrent.effects[i], overloads: concurrent.overloads, shared: concurrent.shared[i]!, firstArrival: concurrent.firstArrival }),
     );
 
     const findings: Finding[] = outcomes.flatMap((o) => o.findings);

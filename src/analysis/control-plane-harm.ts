@@ -4,7 +4,7 @@
 // under real overload shows as busy seats at capacity and as rejections.
 import { SIGNALS } from '../signals/signal.types.js';
 import type { AnalysisConfig } from './analysis-config.js';
-import { checkRun, findOnset } from './condition-run.js';
+import { hysteresisState, type HysteresisRule } from './condition-run.js';
 import { RECENT_STEPS, type SignalView } from './signal-view.js';
 
 export interface HarmState {
@@ -68,21 +68,16 @@ export function nodesOf(view: SignalView, cluster: string, config: AnalysisConfi
   return view.info(cluster)?.nodes ?? config.clusters[cluster]?.nodes ?? null;
 }
 
-/** the cluster's overload, when one is active now; undefined otherwise */
+/** the cluster's overload, when one is active now (with hysteresis); undefined otherwise */
 export function assessHarm(view: SignalView, cluster: string, config: AnalysisConfig): HarmState | undefined {
   const capacity = capacityOf(view, cluster, config);
-  // cheap exit for the common case: every newest value is under its threshold
-  let newest = view.latest(cluster, SIGNALS.apiBusySeats) / capacity / config.overloadUtilization;
-  for (const h of HARM_SIGNALS) newest = Math.max(newest, view.latest(cluster, h.signal) / h.threshold(config));
-  if (!(newest >= 1)) return undefined;
   const recent = harmScores((s) => view.recent(cluster, s), capacity, config);
-  const run = checkRun(recent.scores, config.confirmPoints, STRONG_SCORE);
-  if (!run.active) return undefined;
   const recentFirst = view.nowPointMs - (RECENT_STEPS - 1) * view.stepMs;
-  const onsetMs = findOnset(recent.scores, recentFirst, view.stepMs, () => {
+  const state = hysteresisState(recent.scores, recentFirst, view.stepMs, harmRule(config), () => {
     const from = view.nowPointMs - Math.floor((config.onsetLookbackSeconds * 1000) / view.stepMs) * view.stepMs;
     return { scores: harmScores((s) => view.range(cluster, s, from, view.nowPointMs), capacity, config).scores, firstMs: from };
   });
+  if (!state.active) return undefined;
   let last = recent.scores.length - 1;
   while (last > 0 && Number.isNaN(recent.scores[last]!)) last--;
   const worstIndex = recent.worst[last]!;
@@ -93,9 +88,19 @@ export function assessHarm(view: SignalView, cluster: string, config: AnalysisCo
     signal: worst ? worst.signal : SIGNALS.apiBusySeats,
     observed: worst ? view.latest(cluster, worst.signal) : busy,
     threshold: worst ? worst.threshold(config) : config.overloadUtilization * capacity,
-    onsetMs,
+    onsetMs: state.onsetMs,
     busySeats: busy,
     capacitySeats: capacity,
     utilization: busy / capacity,
+  };
+}
+
+export function harmRule(config: AnalysisConfig, strongScore = STRONG_SCORE): HysteresisRule {
+  return {
+    confirmPoints: config.confirmPoints,
+    strongScore,
+    clearScore: config.clearRatio,
+    clearPoints: config.clearPoints,
+    recoveryPoints: config.recoveryPoints,
   };
 }

@@ -5,12 +5,25 @@
 import { SIGNALS } from '../signals/signal.types.js';
 import type { AnalysisConfig } from './analysis-config.js';
 import type { DnsStatus } from './analysis.types.js';
-import { checkRun, findOnset } from './condition-run.js';
+import { hysteresisState, type HysteresisState } from './condition-run.js';
+import { harmRule } from './control-plane-harm.js';
 import { finiteValues } from './robust-stats.js';
 import { RECENT_STEPS, type SignalView } from './signal-view.js';
 
+/** which backend the failing misses come from (named in findings, labels and annotations) */
+export type DnsFailureCause = 'control_plane' | 'upstream' | 'coredns' | 'unknown';
+
+export const DNS_CAUSE_TEXT: Record<DnsFailureCause, string> = {
+  control_plane: 'the control plane (the kubernetes plugin cannot reach the API server)',
+  upstream: 'an upstream resolver (the forward plugin gets failing answers)',
+  coredns: 'CoreDNS itself (misses fail while neither backend does)',
+  unknown: 'unknown (this CoreDNS does not say which backend fails)',
+};
+
 export interface DnsAssessment {
   readonly status: DnsStatus;
+  /** set while misses fail or SERVFAIL is visible */
+  readonly cause: DnsFailureCause | undefined;
   readonly servedStaleRate: number;
   /** set while misses fail behind the cache and the visible ratio is under threshold */
   readonly masked: MaskedFailure | undefined;
@@ -30,7 +43,6 @@ export interface MaskedFailure {
 }
 
 const STRONG_SCORE = 3;
-const NOT_ACTIVE = { active: false, score: 0 } as const;
 const HIT_BASELINE_MS = 5 * 60_000;
 
 /**
@@ -130,9 +142,11 @@ function scores(read: Read, kind: 'miss' | 'visible', config: AnalysisConfig): F
   });
 }
 
-function onsetOf(view: SignalView, cluster: string, kind: 'miss' | 'visible', config: AnalysisConfig): number {
+/** the condition's hysteresis state (open ≥ threshold, clears below clearRatio of it) */
+function runOf(view: SignalView, cluster: string, kind: 'miss' | 'visible', config: AnalysisConfig): HysteresisState {
   const recentFirst = view.nowPointMs - (RECENT_STEPS - 1) * view.stepMs;
-  return findOnset(scores((s) => view.recent(cluster, s), kind, config), recentFirst, view.stepMs, () => {
+  const rule = harmRule(config, STRONG_SCORE);
+  return hysteresisState(scores((s) => view.recent(cluster, s), kind, config), recentFirst, view.stepMs, rule, () => {
     const from = view.nowPointMs - Math.floor((config.onsetLookbackSeconds * 1000) / view.stepMs) * view.stepMs;
     return { scores: scores((s) => view.range(cluster, s, from, view.nowPointMs), kind, config), firstMs: from };
   });
@@ -213,14 +227,12 @@ export function assessDns(view: SignalView, cluster: string, config: AnalysisCon
   const theta = config.dnsVisibleThreshold;
   const configuredTau = config.clusters[cluster]?.cacheTtlSeconds ?? config.cacheTtlSeconds;
 
-  const failing =
-    missFailure >= config.dnsMissFailureThreshold
-      ? checkRun(scores((s) => view.recent(cluster, s), 'miss', config), config.confirmPoints, STRONG_SCORE)
-      : NOT_ACTIVE;
+  const failing = runOf(view, cluster, 'miss', config);
+  const visibleRun = runOf(view, cluster, 'visible', config);
   let masked: MaskedFailure | undefined;
   let tti: number | null = null;
   if (failing.active) {
-    const onsetMs = onsetOf(view, cluster, 'miss', config);
+    const onsetMs = failing.onsetMs;
     const before = view.baseline(cluster, SIGNALS.dnsCacheHitRatio, onsetMs - HIT_BASELINE_MS, onsetMs - view.stepMs);
     const h0 = Number.isFinite(before.median) ? Math.max(before.median, hitRatio) : hitRatio;
     const { tau, refined } = cacheLifetime(view, cluster, onsetMs, h0, configuredTau);
@@ -228,16 +240,16 @@ export function assessDns(view: SignalView, cluster: string, config: AnalysisCon
     const projection = projectionInputs(view, cluster, { onsetMs, h0, noise, tau, theta, missFailure });
     const result = dnsTimeToImpact(projection);
     tti = result.seconds;
-    if (visible < theta) {
+    if (!visibleRun.active) {
       masked = { onsetMs, baselineHitRatio: h0, tauSeconds: tau, tauRefined: refined, agingExponent: result.exponent, agingMeasured: projection.measuredExponent !== undefined };
     }
   }
-  const visibleRun =
-    visible >= theta ? checkRun(scores((s) => view.recent(cluster, s), 'visible', config), config.confirmPoints, STRONG_SCORE) : NOT_ACTIVE;
-  const visibleOnsetMs = visibleRun.active ? onsetOf(view, cluster, 'visible', config) : undefined;
+  const visibleOnsetMs = visibleRun.active ? visibleRun.onsetMs : undefined;
   if (visibleRun.active) tti = 0;
   const stale = view.latest(cluster, SIGNALS.dnsServedStaleRate);
+  const cause = failing.active || visibleRun.active ? failureCause(view, cluster, config) : undefined;
   return {
+    cause,
     status: {
       cluster,
       visibleErrorRatio: visible,
@@ -269,4 +281,14 @@ export function dnsFigures(a: DnsAssessment): Record<string, number> {
   }
   if (a.status.timeToImpactSeconds !== null) figures.timeToImpactSeconds = a.status.timeToImpactSeconds;
   return Object.fromEntries(Object.entries(figures).filter(([, v]) => finiteValues([v]).length === 1));
+}
+
+/** the backend behind failing misses, from the per-plugin failure ratios */
+function failureCause(view: SignalView, cluster: string, config: AnalysisConfig): DnsFailureCause {
+  const kubernetes = view.latest(cluster, SIGNALS.dnsKubernetesFailureRatio);
+  const upstream = view.latest(cluster, SIGNALS.dnsUpstreamFailureRatio);
+  const threshold = config.dnsMissFailureThreshold;
+  if (kubernetes >= threshold) return 'control_plane';
+  if (upstream >= threshold) return 'upstream';
+  return Number.isFinite(kubernetes) && Number.isFinite(upstream) ? 'coredns' : 'unknown';
 }

@@ -1,7 +1,7 @@
 // Findings as the alert lifecycle stores them: stable keys, event-time onsets, key figures.
 import type { AlertName, Finding } from './analysis.types.js';
 import type { HarmState } from './control-plane-harm.js';
-import { dnsFigures, type DnsAssessment } from './dns-masking.js';
+import { DNS_CAUSE_TEXT, dnsFigures, type DnsAssessment } from './dns-masking.js';
 import type { NextWaveOutcome } from './next-wave-prediction.js';
 import type { TelemetryLoss } from './telemetry-loss.js';
 import type { AttributedOverload } from './wave-effects.js';
@@ -19,7 +19,13 @@ function harmFigures(h: HarmState): Record<string, number> {
   return Object.fromEntries(Object.entries(f).filter(([, v]) => Number.isFinite(v)));
 }
 
-export function rolloutOverloadFinding(rolloutId: string, a: AttributedOverload, nodes: number | null): Finding {
+/** "roll back within ~N min — …" for a projected deadline (event ms) seen at nowMs */
+export function rollbackWithin(deadlineMs: number, nowMs: number): string {
+  const minutes = Math.max(0, Math.round((deadlineMs - nowMs) / 60_000));
+  return `roll back within ~${minutes} min — after that the API server may not accept the rollback`;
+}
+
+export function rolloutOverloadFinding(rolloutId: string, a: AttributedOverload, nodes: number | null, deadlineMs: number | null = null, nowMs = 0): Finding {
   const h = a.harm;
   const figures: Record<string, number> = {
     ...harmFigures(h),
@@ -30,6 +36,10 @@ export function rolloutOverloadFinding(rolloutId: string, a: AttributedOverload,
   };
   if (a.busy) figures.busySeatsBaseline = a.busy.baseline;
   if (nodes !== null) figures.nodes = nodes;
+  if (deadlineMs !== null) {
+    figures.rollbackDeadlineMs = deadlineMs;
+    figures.rollbackWithinSeconds = Math.max(0, Math.round((deadlineMs - nowMs) / 1000));
+  }
   return {
     alertName: 'RolloutControlPlaneOverload',
     severity: 'critical',
@@ -43,7 +53,8 @@ export function rolloutOverloadFinding(rolloutId: string, a: AttributedOverload,
     summary: `${rolloutId} ${a.wave} overloads the API server of ${h.cluster}`,
     description:
       `${h.signal} ${num(h.observed)} ≥ ${num(h.threshold)} on ${h.cluster} (utilisation ${pct(h.utilization)} of ${num(h.capacitySeats)} seats) since ${a.wave} reached it; ` +
-      `${a.evidence.signal} rose from ${num(a.evidence.baseline)} to ${num(a.evidence.observed)} while unreached clusters moved ×${num(a.controlRatio)}.`,
+      `${a.evidence.signal} rose from ${num(a.evidence.baseline)} to ${num(a.evidence.observed)} while unreached clusters moved ×${num(a.controlRatio)}.` +
+      (deadlineMs !== null ? ` Projected to stop serving at ${new Date(deadlineMs).toISOString()}: ${rollbackWithin(deadlineMs, nowMs)}.` : ''),
   };
 }
 
@@ -63,6 +74,8 @@ export function overloadFinding(h: HarmState): Finding {
   };
 }
 
+const causeText = (d: DnsAssessment): string => (d.cause ? ` Cause: ${DNS_CAUSE_TEXT[d.cause]}.` : '');
+
 export function dnsMaskedFinding(d: DnsAssessment, rolloutId: string | null, wave: string | null, cause: string | null): Finding {
   const s = d.status;
   const onsetMs = d.masked?.onsetMs ?? 0;
@@ -81,7 +94,9 @@ export function dnsMaskedFinding(d: DnsAssessment, rolloutId: string | null, wav
     description:
       `${pct(s.missFailureRatio)} of cache misses fail, cache hit ratio ${pct(s.cacheHitRatio)}, visible SERVFAIL ${pct(s.visibleErrorRatio)}; ` +
       `as entries age out (τ ${num(d.masked?.tauSeconds ?? Number.NaN)} s) the visible ratio tends to ${pct(s.projectedErrorRatio)} and crosses the threshold ${tti}.` +
+      causeText(d) +
       (cause ? ` ${cause}` : ''),
+    ...(d.cause ? { cause: d.cause } : {}),
   };
 }
 
@@ -98,7 +113,9 @@ export function dnsVisibleFinding(d: DnsAssessment, onsetMs: number, rolloutId: 
     timeToImpactSeconds: 0,
     figures: dnsFigures(d),
     summary: `Clients on ${s.cluster} see DNS SERVFAIL`,
-    description: `visible SERVFAIL ${pct(s.visibleErrorRatio)}, cache misses failing ${pct(s.missFailureRatio)}, cache hit ratio ${pct(s.cacheHitRatio)}.` + (cause ? ` ${cause}` : ''),
+    description:
+      `visible SERVFAIL ${pct(s.visibleErrorRatio)}, cache misses failing ${pct(s.missFailureRatio)}, cache hit ratio ${pct(s.cacheHitRatio)}.` + causeText(d) + (cause ? ` ${cause}` : ''),
+    ...(d.cause ? { cause: d.cause } : {}),
   };
 }
 

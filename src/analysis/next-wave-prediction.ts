@@ -20,7 +20,7 @@ export interface NextWaveOutcome {
 
 const round = (v: number, digits = 3): number => Number(v.toFixed(digits));
 
-function chooseFit(effects: WaveEffects, config: AnalysisConfig): { fit: PowerLawFit | undefined; note: string | undefined } {
+export function chooseFit(effects: WaveEffects, config: AnalysisConfig): { fit: PowerLawFit | undefined; note: string | undefined } {
   const sized = effects.sized;
   if (sized.length === 0 && effects.apiChanged) {
     // the change reaches the API server but its seat cost is below detection: bound it
@@ -67,6 +67,7 @@ export function predictNextWave(
   const { fit, note } = chooseFit(effects, config);
   if (note) reasons.push(reason('proceed', { code: 'no_data', severity: 'warning', wave: next.wave, signal: SIGNALS.apiBusySeats, message: note }));
   const predictions: NextWavePrediction[] = [];
+  const currentOf = new Map<string, number>();
   for (const cluster of targets) {
     const nodes = nodesOf(view, cluster, config);
     const capacity = capacityOf(view, cluster, config);
@@ -78,6 +79,7 @@ export function predictNextWave(
     if (fit && nodes === null) {
       reasons.push(reason('proceed', { code: 'no_data', severity: 'warning', wave: next.wave, cluster, message: `node count of ${cluster} unknown; no size-based prediction` }));
     }
+    currentOf.set(cluster, current);
     const predicted = current + (fit && nodes !== null ? predictEffect(fit, nodes) : 0);
     predictions.push({ cluster, signal: SIGNALS.apiBusySeats, predicted, capacity, predictedUtilization: predicted / capacity, nodes });
   }
@@ -99,6 +101,12 @@ export function predictNextWave(
   }
   const risky = predictions.filter((p) => p.predictedUtilization > config.headroom);
   for (const p of risky) {
+    // say whether the rollout's own effect is the risk or the cluster is loaded already
+    const current = currentOf.get(p.cluster) ?? 0;
+    const why =
+      current / p.capacity > config.headroom
+        ? `harm already present: ${p.cluster} is at ${round((100 * current) / p.capacity, 1)} % before ${scope.rollout.rolloutId} reaches it`
+        : `own predicted harm: ${scope.rollout.rolloutId} adds ${round(p.predicted - current, 1)} seats to ${round(current, 1)}`;
     reasons.push(
       reason('hold', {
         code: 'next_wave_capacity',
@@ -108,7 +116,7 @@ export function predictNextWave(
         signal: p.signal,
         observed: round(p.predicted, 2),
         baseline: p.capacity,
-        message: `${p.cluster} (${p.nodes ?? '?'} nodes) predicted at ${round(p.predicted, 1)} of ${p.capacity} seats (${round(100 * p.predictedUtilization, 1)} %) > headroom ${round(100 * config.headroom, 1)} %`,
+        message: `${p.cluster} (${p.nodes ?? '?'} nodes) predicted at ${round(p.predicted, 1)} of ${p.capacity} seats (${round(100 * p.predictedUtilization, 1)} %) > headroom ${round(100 * config.headroom, 1)} %; ${why}`,
       }),
     );
   }

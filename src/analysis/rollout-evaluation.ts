@@ -5,13 +5,14 @@ import type { AnalysisConfig } from './analysis-config.js';
 import type { DnsStatus, Finding, RolloutHealth } from './analysis.types.js';
 import { nodesOf, type HarmState } from './control-plane-harm.js';
 import type { DnsAssessment } from './dns-masking.js';
-import { dnsFindingsFor, nextWaveFinding, rolloutOverloadFinding, telemetryLostFinding } from './finding-builders.js';
+import { dnsFindingsFor, nextWaveFinding, rollbackWithin, rolloutOverloadFinding, telemetryLostFinding } from './finding-builders.js';
+import { rollbackDeadlineMs } from './rollback-deadline.js';
 import { predictNextWave } from './next-wave-prediction.js';
 import { reason, sortReasons, strongestVerdict, type RatedReason } from './rated-reason.js';
 import type { RolloutScope, StartedWave } from './rollout-scope.js';
 import type { SignalView } from './signal-view.js';
 import { assessTelemetry, type TelemetryLoss } from './telemetry-loss.js';
-import { waveEffects } from './wave-effects.js';
+import { waveEffects, type WaveEffects } from './wave-effects.js';
 
 export interface RolloutOutcome {
   readonly health: RolloutHealth;
@@ -23,6 +24,18 @@ export interface RolloutOutcome {
 
 const round = (v: number, digits = 3): number => Number(v.toFixed(digits));
 
+/** what the analyzer decided about concurrent rollouts before each rollout is evaluated */
+export interface ConcurrentContext {
+  /** this rollout's wave effects (attributions already arbitrated), when attributable */
+  readonly effects: WaveEffects | undefined;
+  /** overloaded clusters and the rollout they are attributed to (null: none explains it) */
+  readonly overloads: ReadonlyMap<string, string | null>;
+  /** clusters other attributable rollouts reached too: a lost control plane there is nobody's alone */
+  readonly shared: ReadonlySet<string>;
+  /** per cluster: the attributable rollout that reached it first (owns a loss nothing else explains) */
+  readonly firstArrival: ReadonlyMap<string, string>;
+}
+
 export function evaluateRollout(
   view: SignalView,
   scope: RolloutScope,
@@ -30,6 +43,7 @@ export function evaluateRollout(
   dns: ReadonlyMap<string, DnsAssessment>,
   config: AnalysisConfig,
   wallClockMs: number | undefined,
+  context?: ConcurrentContext,
 ): RolloutOutcome {
   const rolloutId = scope.rollout.rolloutId;
   const reasons: RatedReason[] = [];
@@ -37,9 +51,10 @@ export function evaluateRollout(
   const waveOf = new Map<string, StartedWave>();
   for (const w of scope.started) for (const c of w.clusters) waveOf.set(c, w);
 
-  const effects = scope.attributable ? waveEffects(view, scope, harms, config) : undefined;
+  const effects = context ? context.effects : scope.attributable ? waveEffects(view, scope, harms, config) : undefined;
   for (const [cluster, a] of effects?.attributed ?? []) {
-    findings.push(rolloutOverloadFinding(rolloutId, a, nodesOf(view, cluster, config)));
+    const deadline = rollbackDeadlineMs(view, a.harm, config);
+    findings.push(rolloutOverloadFinding(rolloutId, a, nodesOf(view, cluster, config), deadline, view.nowPointMs));
     reasons.push(
       reason('rollback', {
         code: 'control_plane_overload',
@@ -49,9 +64,32 @@ export function evaluateRollout(
         signal: a.harm.signal,
         observed: round(a.harm.observed),
         baseline: round(a.busy && a.harm.signal === SIGNALS.apiBusySeats ? a.busy.baseline : a.evidence.baseline),
-        message: `${cluster} overloaded since ${a.wave} reached it: ${a.harm.signal} ${round(a.harm.observed)} ≥ ${round(a.harm.threshold)}, utilisation ${round(100 * a.harm.utilization, 1)} %; ${a.evidence.signal} ${round(a.evidence.baseline)} → ${round(a.evidence.observed)}`,
+        message:
+          `${cluster} overloaded since ${a.wave} reached it: ${a.harm.signal} ${round(a.harm.observed)} ≥ ${round(a.harm.threshold)}, utilisation ${round(100 * a.harm.utilization, 1)} %; ${a.evidence.signal} ${round(a.evidence.baseline)} → ${round(a.evidence.observed)}` +
+          (deadline !== null ? `; ${rollbackWithin(deadline, view.nowPointMs)}` : ''),
+        ...(deadline !== null ? { rollbackDeadlineMs: deadline } : {}),
       }),
     );
+  }
+  // a bystander: an overload in its reached clusters that another rollout (or nothing) explains
+  for (const w of scope.started) {
+    for (const cluster of w.clusters) {
+      const owner = context?.overloads.get(cluster);
+      if (owner === undefined || owner === rolloutId || !harms.has(cluster)) continue;
+      const h = harms.get(cluster)!;
+      reasons.push(
+        reason('proceed', {
+          code: 'control_plane_overload',
+          severity: 'warning',
+          wave: w.wave,
+          cluster,
+          signal: h.signal,
+          observed: round(h.observed),
+          baseline: round(h.threshold),
+          message: `${cluster} is overloaded, but ${owner === null ? 'no rollout explains it' : `${owner} explains it (timing and dose-response)`}, not ${rolloutId}`,
+        }),
+      );
+    }
   }
   for (const e of effects?.harmless ?? []) {
     reasons.push(
@@ -77,7 +115,10 @@ export function evaluateRollout(
         const loss = assessTelemetry(view, cluster, view.alignedMs(w.startedAtMs), config, wallClockMs);
         if (!loss) continue;
         losses.set(cluster, loss);
-        findings.push(telemetryLostFinding(rolloutId, w.wave, loss));
+        // another rollout's overload took the cluster down: its alert, our hold (fail closed)
+        const owner = context?.overloads.get(cluster) ?? (context?.shared.has(cluster) ? context.firstArrival.get(cluster) : undefined);
+        const elsewhere = owner !== undefined && owner !== null && owner !== rolloutId;
+        if (!elsewhere) findings.push(telemetryLostFinding(rolloutId, w.wave, loss));
         reasons.push(
           reason('hold', {
             code: 'telemetry_lost',
@@ -87,7 +128,7 @@ export function evaluateRollout(
             signal: loss.cause === 'apiserver_stale' ? SIGNALS.apiRequestRate : loss.cause === 'targets_down' ? SIGNALS.targetsDown : null,
             observed: round(loss.silentSeconds, 0),
             baseline: config.telemetryLostAfterSeconds,
-            message: `telemetry of ${cluster} lost (${loss.cause.replace(/_/g, ' ')}); failing closed`,
+            message: `telemetry of ${cluster} lost (${loss.cause.replace(/_/g, ' ')})${elsewhere ? ` after ${owner} overloaded it` : ''}; failing closed`,
           }),
         );
       }
@@ -124,7 +165,11 @@ export function evaluateRollout(
       const d = dns.get(cluster);
       if (!d) continue;
       dnsStatus.push(d.status);
-      const cause = dnsCause(cluster, w, view.alignedMs(w.startedAtMs), d, effects?.attributed.has(cluster) ?? false, losses.get(cluster));
+      const owner = context?.overloads.get(cluster);
+      const ownedElsewhere = owner !== undefined && owner !== null && owner !== rolloutId;
+      // without an attributed overload to decide, a shared cluster's lost control plane stays unattributed
+      const loss = context?.shared.has(cluster) ? undefined : losses.get(cluster);
+      const cause = ownedElsewhere ? null : dnsCause(cluster, w, view.alignedMs(w.startedAtMs), d, effects?.attributed.has(cluster) ?? false, loss);
       if (!cause || !scope.attributable) continue;
       dnsClusters.add(cluster);
       findings.push(...dnsFindingsFor(d, rolloutId, w.wave, cause));
@@ -182,6 +227,8 @@ export function evaluateRollout(
 function dnsCause(cluster: string, wave: StartedWave, waveStartMs: number, d: DnsAssessment, overloaded: boolean, loss: TelemetryLoss | undefined): string | null {
   const onsetMs = d.masked?.onsetMs ?? d.visibleOnsetMs;
   if (onsetMs === undefined || onsetMs < waveStartMs) return null;
+  // an upstream resolver or CoreDNS itself failing is not the rollout's doing
+  if (d.cause === 'upstream' || d.cause === 'coredns') return null;
   if (overloaded) return `the API server of ${cluster} is overloaded by ${wave.wave}, and cluster DNS depends on it.`;
   if (loss && loss.cause !== 'never_reported' && loss.lastSampleMs !== null && loss.lastSampleMs >= waveStartMs) {
     return `the control plane of ${cluster} stopped reporting after ${wave.wave} reached it, and cluster DNS depends on it.`;

@@ -71,7 +71,11 @@ export class SignalView {
   ) {
     this.stepMs = reader.stepMs;
     this.nowPointMs = Math.floor(nowMs / this.stepMs) * this.stepMs;
-    for (const info of reader.clusters()) this.infos.set(info.name, info);
+    // as of nowMs: ingestion may have run ahead of the evaluated step (replays, catch-up)
+    for (const current of reader.clusters()) {
+      const info = reader.clusterAt ? reader.clusterAt(current.name, nowMs) : current;
+      if (info) this.infos.set(info.name, info);
+    }
     this.names = [...this.infos.keys()].sort();
   }
 
@@ -93,14 +97,24 @@ export class SignalView {
     if (!bySignal) this.recentCache.set(cluster, (bySignal = new Map<SignalName, Float64Array>()));
     let values = bySignal.get(signal);
     if (!values) {
-      values = this.reader.values(cluster, signal, this.nowPointMs - (RECENT_STEPS - 1) * this.stepMs, this.nowPointMs);
+      values = this.read(cluster, signal, this.nowPointMs - (RECENT_STEPS - 1) * this.stepMs, this.nowPointMs);
       bySignal.set(signal, values);
     }
     return values;
   }
 
   range(cluster: string, signal: SignalName, fromMs: number, toMs: number): Float64Array {
-    return this.reader.values(cluster, signal, fromMs, toMs);
+    return this.read(cluster, signal, fromMs, toMs);
+  }
+
+  /** points as they were at nowMs: those not final by then read as NaN */
+  private read(cluster: string, signal: SignalName, fromMs: number, toMs: number): Float64Array {
+    const values = this.reader.values(cluster, signal, fromMs, toMs);
+    const finalBefore = this.infos.get(cluster)?.completeBeforeMs;
+    if (finalBefore === undefined) return values;
+    const first = Math.max(0, Math.ceil((finalBefore - this.alignedMs(fromMs)) / this.stepMs));
+    if (first < values.length) values.fill(Number.NaN, first);
+    return values;
   }
 
   /** newest finite recent value, NaN when none */
@@ -108,6 +122,12 @@ export class SignalView {
     const values = this.recent(cluster, signal);
     for (let i = values.length - 1; i >= 0; i--) if (Number.isFinite(values[i]!)) return values[i]!;
     return Number.NaN;
+  }
+
+  /** median of the newest `points` finite values at or before atMs (within 4 × points steps) */
+  levelAt(cluster: string, signal: SignalName, points: number, atMs: number): number {
+    const to = this.alignedMs(Math.min(atMs, this.nowPointMs));
+    return median(lastFinite(this.range(cluster, signal, to - (4 * points - 1) * this.stepMs, to), points));
   }
 
   /** median of the newest `points` finite recent values */
@@ -123,7 +143,7 @@ export class SignalView {
   baseline(cluster: string, signal: SignalName, fromMs: number, toMs: number): Baseline {
     const hit = this.baselines.get(cluster, signal, fromMs, toMs);
     if (hit) return hit;
-    const values = finiteValues(this.reader.values(cluster, signal, fromMs, toMs));
+    const values = finiteValues(this.read(cluster, signal, fromMs, toMs));
     const center = median(values);
     const result: Baseline = { median: center, sigma: robustSigma(values, center), count: values.length };
     const info = this.infos.get(cluster);

@@ -91,9 +91,11 @@ export function loadEffect(
   shift: ControlShift,
   config: AnalysisConfig,
   levelPoints = config.levelPoints,
+  /** the level at this time instead of now (the evidence of an overload whose cluster went dark) */
+  atMs?: number,
 ): LoadEffect | undefined {
   const base = view.baseline(cluster, load.signal, window.baselineFromMs, window.baselineToMs);
-  const observed = view.level(cluster, load.signal, levelPoints);
+  const observed = atMs === undefined ? view.level(cluster, load.signal, levelPoints) : view.levelAt(cluster, load.signal, levelPoints, atMs);
   if (!Number.isFinite(base.median) || !Number.isFinite(observed)) return undefined;
   const expected = base.median * shift.ratio;
   const noise = Math.hypot(base.sigma, base.median * shift.sigma);

@@ -15,6 +15,7 @@ import {
   waveWindow,
   type ControlShift,
   type LoadEffect,
+  type WaveWindow,
 } from './wave-attribution.js';
 
 export interface AttributedOverload {
@@ -26,8 +27,18 @@ export interface AttributedOverload {
   readonly controlRatio: number;
 }
 
+/** when other attributable rollouts reached each cluster (aligned ms), for concurrent rollouts */
+export interface OtherRollouts {
+  arrivals(cluster: string): readonly number[];
+  /** clusters any other attributable rollout reached: never controls */
+  readonly reached: ReadonlySet<string>;
+}
+
+export const NO_OTHER_ROLLOUTS: OtherRollouts = { arrivals: () => [], reached: new Set<string>() };
+
 export interface WaveEffects {
-  readonly attributed: ReadonlyMap<string, AttributedOverload>;
+  /** overloads this rollout may have caused (the analyzer arbitrates clusters several rollouts reached) */
+  readonly attributed: Map<string, AttributedOverload>;
   /** significant but harmless effects, the strongest per wave and signal */
   readonly harmless: readonly (LoadEffect & { wave: string; clusters: number })[];
   readonly sized: readonly SizedEffect[];
@@ -47,8 +58,10 @@ export function waveEffects(
   scope: RolloutScope,
   harms: ReadonlyMap<string, HarmState>,
   config: AnalysisConfig,
+  others: OtherRollouts = NO_OTHER_ROLLOUTS,
 ): WaveEffects {
-  const controls = sampleControls(view.clusterNames(), scope.reached, config.maxControls);
+  const excluded = others.reached.size === 0 ? scope.reached : new Set([...scope.reached, ...others.reached]);
+  const controls = sampleControls(view.clusterNames(), excluded, config.maxControls);
   const harmfulControls = controls.filter((c) => harms.has(c)).length;
   const fleetWideHarm = controls.length > 0 && harmfulControls / controls.length >= config.controlHarmShare;
   const attributed = new Map<string, AttributedOverload>();
@@ -72,16 +85,23 @@ export function waveEffects(
       return s;
     };
     for (const cluster of wave.clusters) {
+      // another rollout reaching the cluster inside this wave's baseline window mixes its
+      // effect into ours; one arriving later is cut off by measuring just before it came
+      const otherTimes = others.arrivals(cluster);
+      const confounded = otherTimes.some((t) => t > window.baselineFromMs && t <= window.startMs);
+      const later = otherTimes.filter((t) => t > window.startMs);
+      const nextOtherMs = later.length > 0 ? Math.min(...later) : undefined;
+      const mixedNow = confounded || (nextOtherMs !== undefined && view.nowPointMs >= nextOtherMs);
       const effects = LOAD_SIGNALS.map((l) => loadEffect(view, cluster, l, window, shiftOf(l.signal), config)).filter(
         (e): e is LoadEffect => e !== undefined,
       );
       const significant = effects.filter((e) => e.significant);
-      const strongest = significant.sort((a, b) => b.effect / b.threshold - a.effect / a.threshold || a.signal.localeCompare(b.signal))[0];
       const busy = effects.find((e) => e.signal === SIGNALS.apiBusySeats);
       const harm = harms.get(cluster);
-      if (harm && strongest && !fleetWideHarm && harm.onsetMs >= window.startMs) {
-        attributed.set(cluster, { wave: wave.wave, harm, evidence: strongest, busy, controlRatio: shiftOf(SIGNALS.apiBusySeats).ratio });
-      } else if (!harm) {
+      const evidence = harm ? overloadEvidence(view, cluster, window, shiftOf, config, significant, harm.onsetMs) : undefined;
+      if (harm && evidence && !fleetWideHarm && harm.onsetMs >= window.startMs) {
+        attributed.set(cluster, { wave: wave.wave, harm, evidence, busy, controlRatio: shiftOf(SIGNALS.apiBusySeats).ratio });
+      } else if (!harm && !mixedNow) {
         for (const e of significant) {
           const key = `${wave.wave}\u0000${e.signal}`;
           const prev = harmless.get(key);
@@ -93,13 +113,37 @@ export function waveEffects(
       // an overload the wave did not cause says nothing about the wave's effect
       if (harm && !attributed.has(cluster)) continue;
       const nodes = nodesOf(view, cluster, config);
-      const fitBusy = loadEffect(view, cluster, LOAD_SIGNALS[0]!, window, shiftOf(SIGNALS.apiBusySeats), config, FIT_LEVEL_POINTS);
+      const measureAt = nextOtherMs === undefined ? undefined : nextOtherMs - view.stepMs;
+      const tooShort = measureAt !== undefined && measureAt - wave.startedAtMs < config.minWaveAgeSeconds * 1000;
+      if (confounded || tooShort) continue;
+      const fitBusy = loadEffect(view, cluster, LOAD_SIGNALS[0]!, window, shiftOf(SIGNALS.apiBusySeats), config, FIT_LEVEL_POINTS, measureAt);
       if (!fits || nodes === null || !fitBusy) continue;
-      if (significant.length > 0) apiChanged = true;
+      if ((!mixedNow && significant.length > 0) || fitBusy.significant) apiChanged = true;
       if (fitBusy.significant) sized.push({ cluster, nodes, effect: fitBusy.effect });
       else bounds.push({ cluster, nodes, effect: fitBusy.threshold });
     }
   }
   const harmlessList = [...harmless.values()].sort((a, b) => a.wave.localeCompare(b.wave) || a.signal.localeCompare(b.signal));
   return { attributed, harmless: harmlessList, sized, bounds, apiChanged, settling, controls: controls.length };
+}
+
+/**
+ * The strongest significant load effect behind an overload: now, or at its onset when the
+ * cluster has no current figures (its control plane went dark under the load).
+ */
+function overloadEvidence(
+  view: SignalView,
+  cluster: string,
+  window: WaveWindow,
+  shiftOf: (signal: string) => ControlShift,
+  config: AnalysisConfig,
+  significant: readonly LoadEffect[],
+  onsetMs: number,
+): LoadEffect | undefined {
+  const strongest = (list: readonly LoadEffect[]): LoadEffect | undefined =>
+    [...list].sort((a, b) => b.effect / b.threshold - a.effect / a.threshold || a.signal.localeCompare(b.signal))[0];
+  const now = strongest(significant);
+  if (now) return now;
+  const atOnset = LOAD_SIGNALS.map((l) => loadEffect(view, cluster, l, window, shiftOf(l.signal), config, config.levelPoints, onsetMs + view.stepMs));
+  return strongest(atOnset.filter((e): e is LoadEffect => e !== undefined && e.significant));
 }

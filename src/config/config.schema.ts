@@ -188,6 +188,10 @@ export const configSchema = z.object({
       cacheTtlSeconds: z.number().positive().default(1200),
       dnsVisibleThreshold: z.number().gt(0).lt(1).default(0.01),
       resolveAfterSteps: z.number().int().min(1).default(4),
+      // an alert stays firing at least this long (event time from its start) before it may resolve
+      minFiringSeconds: z.number().min(0).default(300),
+      // rollback deadline: a saturated API server is projected to stop serving after this long
+      collapseAfterSeconds: z.number().positive().default(300),
       pendingSteps: z.number().int().min(0).default(0),
       telemetryLostAfterSeconds: z.number().positive().default(90),
     })

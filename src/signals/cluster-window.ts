@@ -44,6 +44,12 @@ export class ClusterWindow {
   /** per signal that ever had a value: its ring, and the first step it holds */
   private readonly rings: (Float64Array | undefined)[] = [];
   private readonly ringFrom: number[] = [];
+  /**
+   * per recent step, for as-of reads: the newest sample time in it and the settle time then
+   * (pairs, a ring keyed by step that grows with the cluster's age up to the window)
+   */
+  private sampled = new Float64Array(0);
+  private firstSampledStep = -1;
 
   constructor(
     readonly name: string,
@@ -68,6 +74,7 @@ export class ClusterWindow {
     let n = 0;
     for (const c of this.fed) n += this.accumulators[c]!.byteLength;
     for (const r of this.rings) if (r) n += r.byteLength;
+    n += this.sampled.byteLength;
     return n;
   }
 
@@ -123,6 +130,52 @@ export class ClusterWindow {
     const h = this.geometry.openSteps;
     if (a[s + h] === 0 || v > a[s]!) a[s] = v;
     a[s + h]! += 1;
+  }
+
+  /** remembers the newest sample time per step (called when the watermark moves) */
+  noteSample(t: number): void {
+    const k = Math.floor(t / this.geometry.stepMs);
+    if (this.firstSampledStep < 0) this.firstSampledStep = k;
+    const want = Math.min(this.geometry.windowSteps, Math.max(INITIAL_RING_STEPS, k - this.firstSampledStep + 1));
+    if (want > this.sampled.length / 2) this.growSampled(want);
+    const n = this.sampled.length / 2;
+    const i = 2 * (k % n);
+    this.sampled[i] = t;
+    this.sampled[i + 1] = Math.max(this.intervalNow, this.intervalBefore);
+  }
+
+  private growSampled(want: number): void {
+    let size = Math.max(INITIAL_RING_STEPS, this.sampled.length / 2);
+    while (size < want) size = Math.min(2 * size, this.geometry.windowSteps);
+    const old = this.sampled;
+    const next = new Float64Array(2 * size).fill(Number.NaN);
+    for (let i = 0; i < old.length; i += 2) {
+      const t = old[i]!;
+      if (t !== t) continue;
+      const j = 2 * (Math.floor(t / this.geometry.stepMs) % size);
+      next[j] = t;
+      next[j + 1] = old[i + 1]!;
+    }
+    this.sampled = next;
+  }
+
+  /**
+   * As of asOfMs: the newest sample time at or before it and the step before which points
+   * were final then (same rule as completeBefore), or undefined when the window does not
+   * reach back that far or nothing had arrived by then.
+   */
+  asOf(asOfMs: number): { lastSampleMs: number; finalBefore: number } | undefined {
+    const { stepMs, windowSteps, lookbackSteps } = this.geometry;
+    const n = this.sampled.length / 2;
+    const newest = Math.floor(asOfMs / stepMs);
+    for (let k = newest; k > newest - Math.min(n, windowSteps) && k >= 0; k--) {
+      const i = 2 * (k % n);
+      const t = this.sampled[i]!;
+      if (!(Math.floor(t / stepMs) === k && t <= asOfMs)) continue;
+      const settle = this.sampled[i + 1]! > 0 ? this.sampled[i + 1]! : lookbackSteps * stepMs;
+      return { lastSampleMs: t, finalBefore: Math.min(this.finalBefore, Math.floor((t - settle) / stepMs)) };
+    }
+    return undefined;
   }
 
   /** steps before the returned one are final once the watermark has passed them by about one scrape interval */

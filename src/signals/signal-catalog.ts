@@ -12,6 +12,13 @@ const RESPONSES = 'coredns_dns_responses_total';
 
 const notOk = { rcode: '!~NOERROR|NXDOMAIN' };
 
+// the forward plugin's failing upstream answers, by CoreDNS version
+const FORWARD_FAILURES = [
+  { terms: [term('coredns_proxy_request_duration_seconds_count', notOk)], denominator: [term('coredns_proxy_request_duration_seconds_count')] },
+  { terms: [term('coredns_forward_responses_total', notOk)], denominator: [term('coredns_forward_responses_total')] },
+  { terms: [term('coredns_forward_response_rcode_count_total', notOk)], denominator: [term('coredns_forward_response_rcode_count_total')] },
+];
+
 const special: SignalSpec[] = [
   {
     name: SIGNALS.dnsCacheHitRatio,
@@ -33,11 +40,34 @@ const special: SignalSpec[] = [
         denominator: [term(RESPONSES, { plugin: '!=cache' })],
         requires: [term(RESPONSES, { plugin: '=~.+' })],
       },
-      { terms: [term('coredns_proxy_request_duration_seconds_count', notOk)], denominator: [term('coredns_proxy_request_duration_seconds_count')] },
-      { terms: [term('coredns_forward_responses_total', notOk)], denominator: [term('coredns_forward_responses_total')] },
+      ...FORWARD_FAILURES,
       {
-        terms: [term('coredns_forward_response_rcode_count_total', notOk)],
-        denominator: [term('coredns_forward_response_rcode_count_total')],
+        terms: [term('coredns_kubernetes_rest_client_requests_total', { code: '=~5..|<error>' })],
+        denominator: [term('coredns_kubernetes_rest_client_requests_total')],
+      },
+    ],
+  },
+  // the miss failure split by backend, so a finding can name its cause
+  {
+    name: SIGNALS.dnsUpstreamFailureRatio,
+    kind: 'counter_ratio',
+    alternatives: [
+      {
+        terms: [term(RESPONSES, { rcode: 'SERVFAIL', plugin: 'forward' })],
+        denominator: [term(RESPONSES, { plugin: 'forward' })],
+        requires: [term(RESPONSES, { plugin: '=~.+' })],
+      },
+      ...FORWARD_FAILURES,
+    ],
+  },
+  {
+    name: SIGNALS.dnsKubernetesFailureRatio,
+    kind: 'counter_ratio',
+    alternatives: [
+      {
+        terms: [term(RESPONSES, { rcode: 'SERVFAIL', plugin: 'kubernetes' })],
+        denominator: [term(RESPONSES, { plugin: 'kubernetes' })],
+        requires: [term(RESPONSES, { plugin: '=~.+' })],
       },
       {
         terms: [term('coredns_kubernetes_rest_client_requests_total', { code: '=~5..|<error>' })],

@@ -154,6 +154,16 @@ export class SignalStore implements SeriesSink, SignalReader {
     return id === undefined ? undefined : this.info(this.windows[id]!);
   }
 
+  /** the cluster as it was at asOfMs (see SignalReader.clusterAt) */
+  clusterAt(name: string, asOfMs: number): ClusterInfo | undefined {
+    const id = this.clusterIds.get(name);
+    if (id === undefined) return undefined;
+    const w = this.windows[id]!;
+    if (w.watermarkMs <= asOfMs) return this.info(w);
+    const then = w.asOf(asOfMs);
+    return then === undefined ? undefined : this.info(w, then);
+  }
+
   values(cluster: string, signal: SignalName, fromMs: number, toMs: number): Float64Array {
     const first = Math.floor(fromMs / this.stepMs);
     const n = Math.max(0, Math.floor(toMs / this.stepMs) - first + 1);
@@ -342,6 +352,7 @@ export class SignalStore implements SeriesSink, SignalReader {
       if (t - t0 <= lookbackMs) w.noteInterval(t - t0);
       if (t > w.watermarkMs) {
         w.watermarkMs = t;
+        w.noteSample(t);
         if (!w.dirty) {
           w.dirty = true;
           this.dirty.push(w);
@@ -423,25 +434,32 @@ export class SignalStore implements SeriesSink, SignalReader {
     this.evicted++;
   }
 
-  private info(w: ClusterWindow): ClusterInfo {
+  private info(w: ClusterWindow, asOf?: { lastSampleMs: number; finalBefore: number }): ClusterInfo {
     const defaults = this.options.defaults;
-    const nodes = this.latest(w, SIGNALS.nodes) ?? defaults.nodes(w.name);
-    const instances = this.latest(w, SIGNALS.apiInstances) ?? 1;
-    const capacity = this.latest(w, SIGNALS.apiCapacitySeats) ?? defaults.capacitySeats(w.name) ?? defaults.seatsPerInstance * Math.max(1, instances);
+    const finalBefore = asOf?.finalBefore ?? w.finalBefore;
+    const nodes = this.latest(w, SIGNALS.nodes, finalBefore) ?? defaults.nodes(w.name);
+    const instances = this.latest(w, SIGNALS.apiInstances, finalBefore) ?? 1;
+    const capacity =
+      this.latest(w, SIGNALS.apiCapacitySeats, finalBefore) ?? defaults.capacitySeats(w.name) ?? defaults.seatsPerInstance * Math.max(1, instances);
     return {
       name: w.name,
       nodes,
       capacitySeats: capacity,
-      lastSampleMs: w.watermarkMs > -Infinity ? w.watermarkMs : undefined,
+      lastSampleMs: asOf?.lastSampleMs ?? (w.watermarkMs > -Infinity ? w.watermarkMs : undefined),
       signals: this.signalNames,
-      completeBeforeMs: w.finalBefore * this.stepMs,
+      completeBeforeMs: finalBefore * this.stepMs,
     };
   }
 
-  /** newest finished finite value of a signal */
-  private latest(w: ClusterWindow, signal: SignalName): number | undefined {
+  /** newest finished finite value of a signal before step finalBefore */
+  private latest(w: ClusterWindow, signal: SignalName, finalBefore = w.finalBefore): number | undefined {
     const s = this.plan.signalIndex.get(signal);
-    return s === undefined ? undefined : w.latest(s);
+    if (s === undefined) return undefined;
+    for (let k = finalBefore - 1; k >= w.finalBefore - this.geometry.windowSteps && k >= 0; k--) {
+      const v = w.value(s, k);
+      if (v === v) return v;
+    }
+    return undefined;
   }
 }
 

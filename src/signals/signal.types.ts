@@ -69,6 +69,10 @@ export const SIGNALS = {
   dnsServfailRatio: 'dns_servfail_ratio',
   dnsCacheHitRatio: 'dns_cache_hit_ratio',
   dnsMissFailureRatio: 'dns_miss_failure_ratio',
+  /** failing share of the forward plugin's upstream answers (the cause of a miss failure) */
+  dnsUpstreamFailureRatio: 'dns_upstream_failure_ratio',
+  /** failing share of the kubernetes plugin's answers / API calls (the control plane behind cluster DNS) */
+  dnsKubernetesFailureRatio: 'dns_kubernetes_failure_ratio',
   dnsServedStaleRate: 'dns_served_stale_rate',
   dnsCacheEntries: 'dns_cache_entries',
   targetsUp: 'targets_up',
@@ -106,6 +110,13 @@ export interface SignalReader {
   watermarkMs(): number | undefined;
   clusters(): readonly ClusterInfo[];
   cluster(name: string): ClusterInfo | undefined;
+  /**
+   * The cluster as it was at asOfMs (newest sample at or before it, points final by then,
+   * nodes and capacity from those points): what an evaluation of that step saw live, however
+   * far ingestion has run ahead since. Undefined when nothing had arrived by then. Readers
+   * without history leave it out and are read as current.
+   */
+  clusterAt?(name: string, asOfMs: number): ClusterInfo | undefined;
   /**
    * Values of one signal for steps floor(fromMs/step)*step .. toMs (inclusive), NaN where
    * missing or outside the window. Index i is time alignedFrom + i*stepMs.

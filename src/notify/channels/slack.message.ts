@@ -41,6 +41,8 @@ function fields(input: RenderInput): TextObject[] {
   if (a.wave) out.push(field('Wave', escapeMrkdwn(a.wave)));
   if (a.clusters.length > 0) out.push(field(`Clusters (${a.clusters.length})`, escapeMrkdwn(listWithMore(a.clusters, 1500))));
   for (const figure of keyFigures(a)) out.push(field(figure.label, escapeMrkdwn(figure.value)));
+  const within = a.figures.rollbackWithinSeconds;
+  if (within !== undefined && input.kind !== 'resolved') out.push(field('Rollback deadline', `roll back within ~${Math.round(within / 60)} min — after that the API server may not accept the rollback`));
   if (input.kind === 'resolved') out.push(field('Lasted', episodeDuration(a)));
   return out.slice(0, L.sectionFields);
 }
