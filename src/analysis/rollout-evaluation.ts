@@ -113,7 +113,24 @@ export function evaluateRollout(
     for (const w of scope.started) {
       for (const cluster of w.clusters) {
         const loss = assessTelemetry(view, cluster, view.alignedMs(w.startedAtMs), config, wallClockMs);
-        if (!loss) continue;
+        if (!loss) {
+          // not lost yet, but nothing to judge it on either: fail closed until it reports
+          if (view.info(cluster)?.lastSampleMs === undefined) {
+            reasons.push(
+              reason('hold', {
+                code: 'no_data',
+                severity: 'warning',
+                wave: w.wave,
+                cluster,
+                signal: null,
+                observed: null,
+                baseline: null,
+                message: `${cluster} of ${w.wave} has not reported any sample yet; holding until it does`,
+              }),
+            );
+          }
+          continue;
+        }
         losses.set(cluster, loss);
         // another rollout's overload took the cluster down: its alert, our hold (fail closed)
         const owner = context?.overloads.get(cluster) ?? (context?.shared.has(cluster) ? context.firstArrival.get(cluster) : undefined);

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { SIGNALS } from '../signals/signal.types.js';
 import { analysisConfig } from './analysis-config.js';
 import { analyze } from './analyzer.js';
-import { ROLLOUT, standardFleet, T0, twoWaveRollout } from './testing/fleet-fixtures.js';
+import { ROLLOUT, standardFleet, T0, twoWaveRollout, WAVE1 } from './testing/fleet-fixtures.js';
 import { overlay } from './testing/synthetic-fleet.js';
 
 const config = analysisConfig();
@@ -70,5 +70,18 @@ describe('telemetry loss', () => {
     const result = analyze({ reader, rollouts: [rollout], config, nowMs: T0 + 300_000 });
     assert.deepEqual(lost(result), ['ghost']);
     assert.equal(result.rollouts[0]!.verdict, 'hold');
+  });
+
+  it('holds for a wave cluster that has not reported yet, before its loss threshold passes', () => {
+    // between the young-wave rule (60 s) and telemetryLostAfterSeconds (90 s) a silent cluster
+    // must not let the gate say proceed: nothing was seen of it
+    const reader = standardFleet();
+    const now = T0 + 75_000;
+    reader.cutoffMs = now;
+    const result = analyze({ reader, rollouts: [twoWaveRollout([...WAVE1, { name: 'ghost', nodes: 10 }])], config, nowMs: now });
+    assert.deepEqual(lost(result), []);
+    const health = result.rollouts[0]!;
+    assert.equal(health.verdict, 'hold');
+    assert.ok(health.reasons.some((r) => r.code === 'no_data' && r.cluster === 'ghost'), JSON.stringify(health.reasons));
   });
 });
