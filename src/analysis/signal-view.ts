@@ -87,6 +87,15 @@ export class SignalView {
     return this.infos.get(cluster);
   }
 
+  /**
+   * newest sample of the cluster now, not as of nowMs: only for wall-clock judgements in live
+   * use, where the evaluated step lags the wall clock by a step or two and the as-of sample
+   * would make a feed that is still arriving look silent
+   */
+  currentLastSampleMs(cluster: string): number | undefined {
+    return this.reader.cluster(cluster)?.lastSampleMs;
+  }
+
   alignedMs(ms: number): number {
     return Math.floor(ms / this.stepMs) * this.stepMs;
   }

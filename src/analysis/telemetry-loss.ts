@@ -48,9 +48,14 @@ export function assessTelemetry(
     const onsetMs = waveStartMs + lostAfterMs;
     return view.nowMs >= onsetMs ? { cluster, cause: 'never_reported', onsetMs, lastSampleMs: null, silentSeconds: (view.nowMs - waveStartMs) / 1000 } : undefined;
   }
-  const clock = Math.max(view.nowMs, wallClockMs ?? Number.NEGATIVE_INFINITY);
-  if (clock - last > lostAfterMs) {
-    return { cluster, cause: 'silent', onsetMs: last + lostAfterMs, lastSampleMs: last, silentSeconds: (clock - last) / 1000 };
+  if (view.nowMs - last > lostAfterMs) {
+    return { cluster, cause: 'silent', onsetMs: last + lostAfterMs, lastSampleMs: last, silentSeconds: (view.nowMs - last) / 1000 };
+  }
+  if (wallClockMs !== undefined) {
+    const current = Math.max(last, view.currentLastSampleMs(cluster) ?? last);
+    if (wallClockMs - current > lostAfterMs) {
+      return { cluster, cause: 'silent', onsetMs: current + lostAfterMs, lastSampleMs: current, silentSeconds: (wallClockMs - current) / 1000 };
+    }
   }
   const down = view.recent(cluster, SIGNALS.targetsDown);
   const up = view.recent(cluster, SIGNALS.targetsUp);

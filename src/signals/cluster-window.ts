@@ -50,6 +50,8 @@ export class ClusterWindow {
    */
   private sampled = new Float64Array(0);
   private firstSampledStep = -1;
+  /** steps before this were restored final (from the database or a pull source) */
+  private restoredBefore = 0;
 
   constructor(
     readonly name: string,
@@ -134,14 +136,22 @@ export class ClusterWindow {
 
   /** remembers the newest sample time per step (called when the watermark moves) */
   noteSample(t: number): void {
+    this.noteAt(t, Math.max(this.intervalNow, this.intervalBefore));
+  }
+
+  /** a restored step reads, as of later times, as if its last sample came at its end and settled at once */
+  private noteRestoredStep(k: number): void {
+    this.noteAt((k + 1) * this.geometry.stepMs - 1, 1);
+  }
+
+  private noteAt(t: number, settleMs: number): void {
     const k = Math.floor(t / this.geometry.stepMs);
     if (this.firstSampledStep < 0) this.firstSampledStep = k;
     const want = Math.min(this.geometry.windowSteps, Math.max(INITIAL_RING_STEPS, k - this.firstSampledStep + 1));
     if (want > this.sampled.length / 2) this.growSampled(want);
-    const n = this.sampled.length / 2;
-    const i = 2 * (k % n);
+    const i = 2 * (k % (this.sampled.length / 2));
     this.sampled[i] = t;
-    this.sampled[i + 1] = Math.max(this.intervalNow, this.intervalBefore);
+    this.sampled[i + 1] = settleMs;
   }
 
   private growSampled(want: number): void {
@@ -173,7 +183,10 @@ export class ClusterWindow {
       const t = this.sampled[i]!;
       if (!(Math.floor(t / stepMs) === k && t <= asOfMs)) continue;
       const settle = this.sampled[i + 1]! > 0 ? this.sampled[i + 1]! : lookbackSteps * stepMs;
-      return { lastSampleMs: t, finalBefore: Math.min(this.finalBefore, Math.floor((t - settle) / stepMs)) };
+      // restored steps were final from the start, even while the scrape interval is not known
+      // again yet after a restart (then the settle time falls back to the whole lookback)
+      const settled = Math.min(this.finalBefore, Math.floor((t - settle) / stepMs));
+      return { lastSampleMs: t, finalBefore: Math.max(settled, Math.min(this.restoredBefore, newest)) };
     }
     return undefined;
   }
@@ -231,8 +244,10 @@ export class ClusterWindow {
         column[k - from] = values[i]!;
       }
       for (let k = from; k < end; k++) for (let s = 0; s < this.signalCount; s++) this.store(s, k, staged[s]?.[k - from] ?? Number.NaN);
+      for (let k = from; k < end; k++) this.noteRestoredStep(k);
       const pristine = this.watermarkMs === -Infinity;
       this.finalBefore = end;
+      this.restoredBefore = end;
       // a cluster without pushed samples yet: later pushes start after the restored steps
       if (pristine) this.lo = Math.max(this.lo, end);
     }

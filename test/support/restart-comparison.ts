@@ -101,6 +101,7 @@ export async function compareRestart(storage: () => Promise<RestartStorage>): Pr
     // side by side: each run is minutes of process starts and replay on a loaded machine
     const [uninterrupted, interrupted] = await Promise.all([run(reference.env, false), run(restarted.env, true)]);
     assert.ok(uninterrupted.firingAtKill.length > 0, 'the kill point is in the middle of an incident (alerts firing)');
+    process.stdout.write(`# restart log: ${interrupted.restartLog.match(/restored [^"]*/)?.[0] ?? "(none)"}\n`);
     assert.match(interrupted.restartLog, /restored \d+ signal steps of 2 clusters/);
     assert.deepEqual(episodes(interrupted.alerts), episodes(uninterrupted.alerts), 'same alert episodes (fingerprints, states, startsAt)');
     const ends = endsAtDifferences(interrupted.alerts, uninterrupted.alerts);
