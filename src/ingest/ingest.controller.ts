@@ -7,7 +7,7 @@ import { IngestMetrics, type IngestProtocol } from './ingest.metrics.js';
 import { IngestService } from './ingest.service.js';
 import { rejectionReason } from './rejection-reason.js';
 import { remoteWriteVersion } from './remote-write-protocol.js';
-import { readBody } from './request-body.js';
+import { readBody } from '../common/read-body.js';
 import { Scope } from '../auth/scope.decorator.js';
 
 @Controller('api/v1')

@@ -1,27 +1,20 @@
 import type { IncomingMessage } from 'node:http';
 import { badRequest, DomainError } from '../common/domain-error.js';
+import { readBody, type BodyLimitMessages } from '../common/read-body.js';
 
-// The app runs without a global body parser; routes read their own body with their own
-// limit: 413 past the limit (checked on Content-Length first, then while streaming). Past
-// the limit the rest is drained, not buffered, so the 413 still reaches the sender.
-export async function readRawBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
-  const tooLarge = (): DomainError => new DomainError('payload_too_large', `body: at most ${maxBytes} bytes`);
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    req.resume();
-    throw tooLarge();
-  }
-  return new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) return reject(tooLarge());
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', () => reject(badRequest('body: could not be read')));
-  });
+/** a deploy tool's body not complete by then gets 408 (bounded like ingest's bodyTimeoutSeconds) */
+const BODY_TIMEOUT_SECONDS = 60;
+
+const MESSAGES: BodyLimitMessages = {
+  tooLarge: (max) => `body: at most ${max} bytes`,
+  timeout: (t) => `body: not complete after ${t} s`,
+};
+
+// Deploy-event and integration routes read their own body: 413 past the limit (checked on
+// Content-Length first, then while streaming, the rest drained so the 413 reaches the
+// sender), 408 when it trickles. The same reader as ingest's, with this route's messages.
+export function readRawBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  return readBody(req, maxBytes, BODY_TIMEOUT_SECONDS, MESSAGES);
 }
 
 export function parseJson(text: string): unknown {
