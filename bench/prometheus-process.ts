@@ -12,6 +12,7 @@ export const PROMETHEUS_BINARY = '/usr/bin/prometheus';
 
 export interface RunningPrometheus {
   readonly url: string;
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -38,6 +39,6 @@ export async function startPrometheus(configYaml: string, extraArgs: readonly st
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const args = [`--config.file=${configFile}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn', ...extraArgs];
-  const { stop } = await startStoreProcess('prometheus', PROMETHEUS_BINARY, args, dir, `${url}/-/ready`);
-  return { url, stop };
+  const { pid, stop } = await startStoreProcess('prometheus', PROMETHEUS_BINARY, args, dir, `${url}/-/ready`);
+  return { url, pid, stop };
 }

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 export interface RunningWavewatch {
   readonly url: string;
   readonly token: string;
+  readonly pid: number;
   stop(): Promise<void>;
   /** ends it with this signal (SIGKILL: the restart tests) and waits for the exit */
   kill(signal: NodeJS.Signals): Promise<void>;
@@ -39,7 +40,7 @@ export async function startWavewatch(env: Record<string, string> = {}, main = fi
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     await exited;
   };
-  return { url, token, stop: () => kill('SIGTERM'), kill, output: () => output };
+  return { url, token, pid: child.pid!, stop: () => kill('SIGTERM'), kill, output: () => output };
 }
 
 /** A fresh all-scope token for a bench's own wavewatch. */
