@@ -152,22 +152,22 @@ export async function runIngestBench(options: Partial<IngestBenchOptions> = {}):
   try {
     const targets: Target[] = [];
     const wavewatch = await startWavewatch();
-    stops.push(wavewatch.stop);
+    stops.push(() => wavewatch.stop());
     targets.push({ name: 'wavewatch', url: wavewatch.url, pid: wavewatch.pid, headers: { ...HEADERS, Authorization: `Bearer ${wavewatch.token}` } });
     const baseline = process.env.WAVEWATCH_BENCH_BASELINE;
     if (baseline) {
       const other = await startWavewatch({}, baseline);
-      stops.push(other.stop);
+      stops.push(() => other.stop());
       targets.push({ name: 'wavewatch baseline', url: other.url, pid: other.pid, headers: { ...HEADERS, Authorization: `Bearer ${other.token}` } });
     }
     if (prometheusAvailable()) {
       const prometheus = await startPrometheus('global:\n  scrape_interval: 15s\n', ['--web.enable-remote-write-receiver']);
-      stops.push(prometheus.stop);
+      stops.push(() => prometheus.stop());
       targets.push({ name: 'prometheus 2.42', url: prometheus.url, pid: prometheus.pid, headers: HEADERS });
     } else console.log('  prometheus binary not found: no comparison');
     if (victoriaMetricsAvailable()) {
       const vm = await startVictoriaMetrics();
-      stops.push(vm.stop);
+      stops.push(() => vm.stop());
       targets.push({ name: 'victoria-metrics 1.79', url: vm.url, pid: vm.pid, headers: HEADERS });
     } else console.log('  victoria-metrics binary not found: no comparison');
     const rows: IngestBenchRow[] = [];

@@ -17,6 +17,40 @@ export function decodeSample(r: ProtoReader, start: number, end: number): RawSam
   return { value, timestampMs };
 }
 
+const VALUE_TAG = (1 << 3) | WIRE_I64;
+const TIMESTAMP_TAG = (2 << 3) | WIRE_VARINT;
+const floats = new Float64Array(1);
+const floatBytes = new Uint8Array(floats.buffer);
+// protobuf doubles are little-endian; a big-endian host takes the reader
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * What Prometheus sends: value (tag, 8 bytes; left out when 0, as proto3 does) then a
+ * timestamp of at most 7 varint bytes ending exactly at `end`, read straight from the bytes
+ * (protobufjs's reader costs a call per field); undefined for anything else, which
+ * decodeSample reads.
+ */
+export function decodeSampleFast(buf: Uint8Array, start: number, end: number): RawSample | undefined {
+  let p = start;
+  let value = 0;
+  if (buf[p] === VALUE_TAG) {
+    if (!LITTLE_ENDIAN || end - p < 11) return undefined;
+    for (let i = 0; i < 8; i++) floatBytes[i] = buf[p + 1 + i]!;
+    value = floats[0]!;
+    p += 9;
+  }
+  if (buf[p] !== TIMESTAMP_TAG || end - p < 2 || end - p > 8) return undefined;
+  let timestampMs = 0;
+  let scale = 1;
+  for (p++; p < end; p++) {
+    const b = buf[p]!;
+    timestampMs += (b & 0x7f) * scale;
+    if (b < 0x80) return p === end - 1 ? { value, timestampMs } : undefined;
+    scale *= 128;
+  }
+  return undefined;
+}
+
 /** Positions of the samples of the current series, decoded only if the series is wanted. */
 export class SampleSpans {
   private spans = new Int32Array(16);
@@ -46,7 +80,11 @@ export class SampleSpans {
 
   decode(r: ProtoReader): RawSample[] {
     const samples: RawSample[] = new Array<RawSample>(this.count);
-    for (let i = 0; i < this.count; i++) samples[i] = decodeSample(r, this.spans[2 * i]!, this.spans[2 * i + 1]!);
+    for (let i = 0; i < this.count; i++) {
+      const start = this.spans[2 * i]!;
+      const end = this.spans[2 * i + 1]!;
+      samples[i] = decodeSampleFast(r.buf, start, end) ?? decodeSample(r, start, end);
+    }
     return samples;
   }
 }

@@ -2,15 +2,22 @@ import { badRequest } from '../common/domain-error.js';
 import type { LabelPair, RawSeries } from '../signals/signal.types.js';
 import { countDiscard, type DecodedWrite, type LabelLimitReason, type WantsMetric } from './decoded-write.js';
 import { limitExceeded, type IngestLimits } from './ingest-limits.js';
-import { decodeOrReject, embeddedEnd, protoReader, skipField, WIRE_LEN, type ProtoReader } from './proto-reader.js';
+import { decodeOrReject, embeddedEnd, protoReader, skipField, WIRE_I64, WIRE_LEN, WIRE_VARINT, type ProtoReader } from './proto-reader.js';
 import { LabelSetCache } from './label-set-cache.js';
-import { SampleSpans } from './remote-write-sample.js';
+import { decodeSampleFast, SampleSpans } from './remote-write-sample.js';
 import { Utf8Interner } from './utf8-interner.js';
 import { asBuffer, bytesEqual, NAME_LABEL_BYTES } from './wire-bytes.js';
 
 // prometheus.WriteRequest: TimeSeries = 1 { Label labels = 1 {name = 1, value = 2}, Sample samples = 2,
 // Exemplar exemplars = 3, Histogram histograms = 4 }. Label and sample positions are
 // collected first; strings are only decoded for series the sink wants.
+
+const LABEL_TAG = (1 << 3) | WIRE_LEN;
+const SAMPLE_TAG = (2 << 3) | WIRE_LEN;
+const NAME_TAG = (1 << 3) | WIRE_LEN;
+const VALUE_TAG = (2 << 3) | WIRE_LEN;
+const SAMPLE_VALUE_TAG = (1 << 3) | WIRE_I64;
+const SAMPLE_TIMESTAMP_TAG = (2 << 3) | WIRE_VARINT;
 
 export function decodeWriteRequestV1(
   body: Uint8Array,
@@ -40,6 +47,8 @@ class V1Decoder {
   private lastNameStart = 0;
   private lastNameEnd = -1;
   private lastWanted = false;
+  /** a label name or value with a one-byte length cannot break the length limits */
+  private readonly shortLabelsFit: boolean;
 
   constructor(
     body: Uint8Array,
@@ -51,6 +60,7 @@ class V1Decoder {
     this.buf = asBuffer(body);
     this.r = protoReader(this.buf);
     this.labelSpans = new Int32Array(4 * limits.maxLabelsPerSeries);
+    this.shortLabelsFit = limits.maxLabelNameBytes >= 0x7f && limits.maxLabelValueBytes >= 0x7f;
   }
 
   decode(): DecodedWrite {
@@ -74,6 +84,7 @@ class V1Decoder {
 
   private timeSeries(end: number): void {
     const r = this.r;
+    if (this.knownSeries(r.pos, end) || this.fastSeries(r.pos, end)) return;
     let labels = 0;
     // the label fields' bytes, when nothing else lies between them: the label cache's key
     let labelsStart = 0;
@@ -135,12 +146,103 @@ class V1Decoder {
       this.ignoredSamples += samples;
       return;
     }
-    let labelPairs = contiguous ? this.labelSets.find(this.buf, labelsStart, labelsEnd) : undefined;
-    if (labelPairs === undefined) {
-      labelPairs = this.buildLabels(labels);
-      if (contiguous) this.labelSets.remember(this.buf, labelsStart, labelsEnd, labelPairs);
+    let known = contiguous ? this.labelSets.find(this.buf, labelsStart, labelsEnd) : undefined;
+    if (known === undefined) {
+      const labelPairs = this.buildLabels(labels);
+      if (!contiguous) {
+        this.series.push({ labels: labelPairs, samples: this.sampleSpans.decode(this.r) });
+        return;
+      }
+      known = this.labelSets.remember(this.buf, labelsStart, labelsEnd, labelPairs);
     }
-    this.series.push({ labels: labelPairs, samples: this.sampleSpans.decode(this.r) });
+    this.series.push({ labels: known.labels, samples: this.sampleSpans.decode(this.r), ref: known.ref });
+  }
+
+  /**
+   * A wanted series seen before, as Prometheus sends it: `__name__` first, labels, then one
+   * sample (value, left out when 0, and a 6-byte timestamp in ms: 1971 to 2109). The labels'
+   * end is taken from the series' end, so the labels are hashed without being walked; a cache
+   * hit proves that split right: the cached bytes were checked as whole label fields when
+   * first seen, so what follows them is the one sample field. Anything else returns false and
+   * the walks below take the series. Reads stay inside [start, end) (bounds-checked by the caller).
+   */
+  private knownSeries(start: number, end: number): boolean {
+    const buf = this.buf;
+    if (end - start < 32) return false;
+    let s = end - 18;
+    if (buf[s] !== SAMPLE_TAG || buf[s + 1] !== 16 || buf[s + 2] !== SAMPLE_VALUE_TAG || buf[s + 11] !== SAMPLE_TIMESTAMP_TAG) {
+      s = end - 9; // a value of 0 is left out
+      if (buf[s] !== SAMPLE_TAG || buf[s + 1] !== 7 || buf[s + 2] !== SAMPLE_TIMESTAMP_TAG) return false;
+    }
+    if (s < start + 14) return false;
+    // the metric name first: an unwanted series is left to fastSeries, which checks its labels
+    const nameEnd = start + 2 + buf[start + 1]!;
+    const v = start + 4 + NAME_LABEL_BYTES.length;
+    if (buf[start] !== LABEL_TAG || buf[start + 2] !== NAME_TAG || buf[start + 3] !== NAME_LABEL_BYTES.length || buf[v] !== VALUE_TAG) return false;
+    if (nameEnd > s || v + 2 + buf[v + 1]! !== nameEnd || !bytesEqual(buf, start + 4, v, NAME_LABEL_BYTES)) return false;
+    if (!this.wantsMetric(v + 2, nameEnd)) return false;
+    const known = this.labelSets.find(buf, start, s);
+    if (known === undefined) return false;
+    const sample = decodeSampleFast(buf, s + 2, end);
+    if (sample === undefined) return false;
+    this.samples++;
+    this.series.push({ labels: known.labels, samples: [sample], ref: known.ref });
+    return true;
+  }
+
+  /**
+   * The series in [start, end) as Prometheus sends it, the common case: labels first, each
+   * `{name, value}` with one-byte lengths (so within the name and value limits, which are at
+   * least 127 bytes here), `__name__` first, then samples with one-byte lengths. Such a series
+   * is checked in one walk without recording spans; a wanted one found in the label cache is
+   * emitted at once. Anything else (a cache miss, a longer label, another field, a limit)
+   * returns false before counting anything, and the full walk below takes the series.
+   */
+  private fastSeries(start: number, end: number): boolean {
+    if (!this.shortLabelsFit) return false;
+    const buf = this.buf;
+    let p = start;
+    let labels = 0;
+    let nameStart = 0;
+    let nameEnd = 0;
+    // every read below stays inside [start, end), which the caller bounds-checked
+    while (p + 2 <= end && buf[p] === LABEL_TAG) {
+      const len = buf[p + 1]!;
+      const labelEnd = p + 2 + len;
+      if (len >= 0x80 || len < 4 || labelEnd > end || buf[p + 2] !== NAME_TAG) return false;
+      const n = buf[p + 3]!;
+      const v = p + 4 + n;
+      if (n >= 0x80 || v + 2 > labelEnd || buf[v] !== VALUE_TAG || v + 2 + buf[v + 1]! !== labelEnd) return false;
+      if (labels === 0) {
+        if (n !== NAME_LABEL_BYTES.length || !bytesEqual(buf, p + 4, v, NAME_LABEL_BYTES)) return false;
+        nameStart = v + 2;
+        nameEnd = labelEnd;
+      }
+      labels++;
+      p = labelEnd;
+    }
+    if (labels === 0 || labels > this.limits.maxLabelsPerSeries) return false;
+    const labelsEnd = p;
+    const spans = this.sampleSpans;
+    spans.reset();
+    while (p < end) {
+      if (p + 2 > end) return false;
+      const len = buf[p + 1]!;
+      if (buf[p] !== SAMPLE_TAG || len >= 0x80 || p + 2 + len > end) return false;
+      spans.push(p + 2, p + 2 + len);
+      p += 2 + len;
+    }
+    const samples = spans.count;
+    if (samples > 0 && !this.wantsMetric(nameStart, nameEnd)) {
+      this.samples += samples;
+      this.ignoredSamples += samples;
+      return true;
+    }
+    const known = samples > 0 ? this.labelSets.find(buf, start, labelsEnd) : undefined;
+    if (samples > 0 && known === undefined) return false;
+    this.samples += samples;
+    if (known !== undefined) this.series.push({ labels: known.labels, samples: spans.decode(this.r), ref: known.ref });
+    return true;
   }
 
   /** records the label's spans; the limit it breaks, if any */
@@ -195,16 +297,17 @@ class V1Decoder {
     const s = this.labelSpans;
     for (let i = 0; i < labels; i++) {
       const o = i * 4;
-      if (!bytesEqual(this.buf, s[o]!, s[o + 1]!, NAME_LABEL_BYTES)) continue;
-      const start = s[o + 2]!;
-      const end = s[o + 3]!;
-      if (end - start === this.lastNameEnd - this.lastNameStart && sameSpan(this.buf, start, this.lastNameStart, end - start)) return this.lastWanted;
-      this.lastWanted = this.wants(this.strings.get(this.buf, start, end, 'metric name'));
-      this.lastNameStart = start;
-      this.lastNameEnd = end;
-      return this.lastWanted;
+      if (bytesEqual(this.buf, s[o]!, s[o + 1]!, NAME_LABEL_BYTES)) return this.wantsMetric(s[o + 2]!, s[o + 3]!);
     }
     return false;
+  }
+
+  private wantsMetric(start: number, end: number): boolean {
+    if (end - start === this.lastNameEnd - this.lastNameStart && sameSpan(this.buf, start, this.lastNameStart, end - start)) return this.lastWanted;
+    this.lastWanted = this.wants(this.strings.get(this.buf, start, end, 'metric name'));
+    this.lastNameStart = start;
+    this.lastNameEnd = end;
+    return this.lastWanted;
   }
 
   private buildLabels(count: number): LabelPair[] {

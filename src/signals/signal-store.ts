@@ -3,7 +3,7 @@ import { SeriesTable } from './series-table.js';
 import { SignalPlan, TOO_MANY_BUCKETS, TRANSFORM_CODE, type SeriesProfile } from './signal-plan.js';
 import type { SignalSpec } from './signal-spec.js';
 import { StepEvaluator, type ClusterDefaults } from './step-evaluator.js';
-import type { AppendOptions, AppendResult, ClusterInfo, DiscardReason, LabelPair, RawSample, RawSeries, SeriesSink, SignalName, SignalReader } from './signal.types.js';
+import type { AppendOptions, AppendResult, ClusterInfo, DiscardReason, LabelPair, RawSample, RawSeries, SeriesRef, SeriesSink, SignalName, SignalReader } from './signal.types.js';
 import { SIGNALS } from './signal.types.js';
 
 export interface SignalStoreOptions {
@@ -75,10 +75,6 @@ export class SignalStore implements SeriesSink, SignalReader {
   private sweeps = 0;
   private samplesSinceSweep = 0;
   private nextSweepMs = -Infinity;
-  // Decoders hand out the same frozen label list for a series on every request (see
-  // LabelSetCache): its id is remembered, skipping label checks and hashing; the generation
-  // catches a series evicted since. Weak, so the decoder's bounded cache bounds this too.
-  private readonly idOfLabels = new WeakMap<readonly LabelPair[], { readonly id: number; readonly generation: number }>();
   private readonly appendListeners: ((watermarkMs: number) => void)[] = [];
 
   constructor(private readonly options: SignalStoreOptions) {
@@ -107,11 +103,11 @@ export class SignalStore implements SeriesSink, SignalReader {
     const notAfterMs = options.notAfterMs ?? Infinity;
     let triedSweep = false;
     for (const raw of batch) {
-      let id = this.resolve(raw.labels, result, raw.samples.length);
+      let id = this.resolve(raw, result, raw.samples.length);
       if (id === -2 && !triedSweep) {
         triedSweep = true;
         this.sweep();
-        id = this.resolve(raw.labels, result, raw.samples.length);
+        id = this.resolve(raw, result, raw.samples.length);
       }
       if (id === -2) result.rejected! += raw.samples.length;
       else if (id >= 0) this.ingest(id, raw.samples, result, notAfterMs);
@@ -250,18 +246,36 @@ export class SignalStore implements SeriesSink, SignalReader {
   }
 
   /** series id; -1 when not wanted or without cluster; -2 when refused by the series limit; DISCARDED when over another bound */
-  private resolve(labels: readonly LabelPair[], result: AppendResult, samples: number): number {
-    const frozen = Object.isFrozen(labels);
-    if (frozen) {
-      const known = this.idOfLabels.get(labels);
-      if (known !== undefined && this.series.generation(known.id) === known.generation) return known.id;
+  // Decoders hand out the same label list and ref for a series on every request (see
+  // LabelSetCache): its id is remembered there, skipping label checks and hashing; the
+  // generation catches a series evicted since. What depends on the labels and the (fixed)
+  // signal plan alone is remembered too: a series that feeds nothing (a WATCH latency bucket)
+  // or has no cluster label. Bounds that depend on the store's state (clusters, buckets,
+  // active series) are checked again every time.
+  private resolve(raw: RawSeries, result: AppendResult, samples: number): number {
+    const ref = raw.ref;
+    if (ref !== undefined && ref.owner === this) {
+      const known = ref.id;
+      if (known >= 0) {
+        if (this.series.generation(known) === ref.generation) return known;
+      } else if (known === REF_IGNORED) {
+        result.ignored += samples;
+        return -1;
+      } else if (known === REF_MISSING_CLUSTER) {
+        result.missingCluster += samples;
+        return -1;
+      }
     }
-    const id = this.resolveByLabels(labels, result, samples);
-    if (frozen && id >= 0) this.idOfLabels.set(labels, { id, generation: this.series.generation(id) });
+    const id = this.resolveByLabels(raw.labels, result, samples, ref);
+    if (ref !== undefined && id >= 0) {
+      ref.owner = this;
+      ref.id = id;
+      ref.generation = this.series.generation(id);
+    }
     return id;
   }
 
-  private resolveByLabels(labels: readonly LabelPair[], result: AppendResult, samples: number): number {
+  private resolveByLabels(labels: readonly LabelPair[], result: AppendResult, samples: number, ref?: SeriesRef): number {
     let metric = '';
     let clusterName: string | undefined;
     let sorted = true;
@@ -283,11 +297,11 @@ export class SignalStore implements SeriesSink, SignalReader {
     }
     if (!this.plan.wants(metric)) {
       result.ignored += samples;
-      return -1;
+      return remember(ref, this, REF_IGNORED);
     }
     if (clusterName === undefined || clusterName === '') {
       result.missingCluster += samples;
-      return -1;
+      return remember(ref, this, REF_MISSING_CLUSTER);
     }
     // an HA pair's replicas send the same series but for these labels: one identity, so the
     // second copy of each sample is out of order instead of doubling the signal
@@ -301,7 +315,7 @@ export class SignalStore implements SeriesSink, SignalReader {
     if (profile < 0) {
       // wanted metric, but these labels feed no signal (e.g. a WATCH latency bucket)
       result.ignored += samples;
-      return -1;
+      return remember(ref, this, REF_IGNORED);
     }
     const cluster = this.clusterOf(clusterName);
     if (cluster < 0) return discard(result, 'max_clusters', samples);
@@ -461,6 +475,18 @@ export class SignalStore implements SeriesSink, SignalReader {
     }
     return undefined;
   }
+}
+
+/** a ref's id for "feeds no signal", "has no cluster label": fixed by the labels and the plan */
+const REF_IGNORED = -10;
+const REF_MISSING_CLUSTER = -11;
+
+function remember(ref: SeriesRef | undefined, owner: SignalStore, outcome: number): number {
+  if (ref !== undefined) {
+    ref.owner = owner;
+    ref.id = outcome;
+  }
+  return -1;
 }
 
 function discard(result: AppendResult, reason: DiscardReason, samples: number): number {

@@ -10,10 +10,23 @@ export interface RawSample {
   readonly timestampMs: number;
 }
 
+/**
+ * A decoder's handle on one series' label list, kept with its cached labels: the sink writes
+ * here what it resolved the list to (a series id and its generation, or that the series feeds
+ * nothing), so a series seen before costs no label work. `owner` is the sink that wrote it.
+ */
+export interface SeriesRef {
+  owner: unknown;
+  id: number;
+  generation: number;
+}
+
 /** One raw series of one request, as decoded (remote_write v1/v2 or text exposition). */
 export interface RawSeries {
   readonly labels: readonly LabelPair[];
   readonly samples: readonly RawSample[];
+  /** present when the decoder hands out the same label list (and ref) for this series on every request */
+  readonly ref?: SeriesRef;
 }
 
 export interface AppendResult {
