@@ -1,4 +1,6 @@
-import { loadavg } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { encodeWriteRequestV1, snappyCompress } from '../src/ingest/remote-write.codec.js';
 import type { LabelPair } from '../src/signals/signal.types.js';
 import { CONTROL_PLANE_MIX, controlPlaneSeriesLabels } from './ingest-control-plane-payload.js';
@@ -16,7 +18,8 @@ import { startWavewatch } from './wavewatch-process.js';
 // once (warm-up), then the timed rounds. The client runs on the same cores; its fetch is
 // timed with the receiver, payload building is not. CPU seconds per receiver come from
 // /proc/<pid>/stat (VictoriaMetrics and Prometheus use both cores, wavewatch its threads).
-// WAVEWATCH_BENCH_BASELINE=<other build>/src/main.js adds that build as a fourth receiver.
+// WAVEWATCH_BENCH_BASELINE=<other build>/src/main.js adds that build as a receiver, and
+// WAVEWATCH_BENCH_WORKER_THREADS=1,2 this build with those ingest.workerThreads.
 
 export interface IngestBenchOptions {
   readonly seriesPerRequest: number;
@@ -154,6 +157,14 @@ export async function runIngestBench(options: Partial<IngestBenchOptions> = {}):
     const wavewatch = await startWavewatch();
     stops.push(() => wavewatch.stop());
     targets.push({ name: 'wavewatch', url: wavewatch.url, pid: wavewatch.pid, headers: { ...HEADERS, Authorization: `Bearer ${wavewatch.token}` } });
+    // WAVEWATCH_BENCH_WORKER_THREADS=1,2: the same build again with ingest.workerThreads set so
+    for (const n of (process.env.WAVEWATCH_BENCH_WORKER_THREADS ?? '').split(',').filter((x) => x !== '')) {
+      const dir = mkdtempSync(join(tmpdir(), 'wavewatch-bench-'));
+      writeFileSync(join(dir, 'wavewatch.yaml'), `ingest:\n  workerThreads: ${Number(n)}\n`);
+      const other = await startWavewatch({ WAVEWATCH_CONFIG: join(dir, 'wavewatch.yaml') });
+      stops.push(() => other.stop().finally(() => rmSync(dir, { recursive: true, force: true })));
+      targets.push({ name: `wavewatch workerThreads=${Number(n)}`, url: other.url, pid: other.pid, headers: { ...HEADERS, Authorization: `Bearer ${other.token}` } });
+    }
     const baseline = process.env.WAVEWATCH_BENCH_BASELINE;
     if (baseline) {
       const other = await startWavewatch({}, baseline);
@@ -204,4 +215,10 @@ function printTable(rows: readonly IngestBenchRow[]): void {
   ratio('victoria-metrics', 'target > 1x');
   ratio('prometheus', 'target >= 2x');
   ratio('wavewatch baseline', 'this build vs the baseline build');
+  for (const r of rows.filter((x) => x.target.startsWith('wavewatch workerThreads'))) {
+    const vm = rows.find((x) => x.target.startsWith('victoria-metrics'));
+    const prom = rows.find((x) => x.target.startsWith('prometheus'));
+    const vs = (x: IngestBenchRow | undefined): string => (x ? ` / ${x.target} ${(r.samplesPerSecond / x.samplesPerSecond).toFixed(2)}x` : '');
+    console.log(`  ratio ${r.target}${vs(vm)}${vs(prom)}`);
+  }
 }

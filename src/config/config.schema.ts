@@ -113,6 +113,8 @@ export const configSchema = z.object({
       maxLineBytes: z.number().int().positive().default(512 * 1024),
       // a request body not complete after this long gets 408 and the connection is closed
       bodyTimeoutSeconds: z.number().positive().default(60),
+      // remote_write 1.0 decoding (snappy, protobuf, filter) in this many worker threads; 0 = on the main thread
+      workerThreads: z.number().int().min(0).max(64).default(0),
     })
     .prefault({}),
   signals: z

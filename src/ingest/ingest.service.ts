@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { isUtf8 } from 'node:buffer';
 import { badRequest, DomainError } from '../common/domain-error.js';
 import type { AppConfig } from '../config/config.schema.js';
@@ -7,11 +7,13 @@ import type { AppendResult, SeriesSink } from '../signals/signal.types.js';
 import { SERIES_SINK } from '../signals/signals.tokens.js';
 import type { DecodedWrite, WantsMetric } from './decoded-write.js';
 import { IngestMetrics, type IngestDiscardReason } from './ingest.metrics.js';
+import type { IngestLimits } from './ingest-limits.js';
 import { decodeWriteRequestV1 } from './remote-write-v1.decoder.js';
 import { decodeWriteRequestV2 } from './remote-write-v2.decoder.js';
 import type { RemoteWriteVersion } from './remote-write-protocol.js';
 import { snappyUncompress } from './snappy-block.js';
 import { LabelSetCache } from './label-set-cache.js';
+import { DecodePool } from './decode-pool.js';
 import { Utf8Interner } from './utf8-interner.js';
 import { parseTextExposition } from './text-exposition.parser.js';
 
@@ -25,11 +27,13 @@ export interface WriteSummary {
 const NOTHING: AppendResult = { accepted: 0, outOfOrder: 0, ignored: 0, missingCluster: 0 };
 
 @Injectable()
-export class IngestService {
+export class IngestService implements OnModuleDestroy {
   private inflight = 0;
   private readonly wants: WantsMetric;
   private readonly strings = new Utf8Interner();
   private readonly labelSets = new LabelSetCache();
+  /** remote_write 1.0 decoders off the main thread (ingest.workerThreads > 0) */
+  private readonly pool: DecodePool | undefined;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -37,6 +41,15 @@ export class IngestService {
     private readonly metrics: IngestMetrics,
   ) {
     this.wants = (name) => this.sink.wants(name);
+    const wantedMetrics = sink.wantedMetrics?.();
+    const { workerThreads, maxDecompressedBytes } = config.ingest;
+    if (workerThreads > 0 && wantedMetrics !== undefined) {
+      this.pool = new DecodePool(workerThreads, { wantedMetrics, limits: pickLimits(config.ingest), maxDecompressedBytes });
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.pool?.close();
   }
 
   /** Runs one request (reading and decoding) under the in-flight limit; beyond it senders back off. */
@@ -55,7 +68,17 @@ export class IngestService {
     }
   }
 
-  remoteWrite(version: RemoteWriteVersion, body: Buffer, receivedAtMs: number): WriteSummary {
+  async remoteWrite(version: RemoteWriteVersion, body: Buffer, receivedAtMs: number): Promise<WriteSummary> {
+    if (this.pool === undefined || version !== 'remote_write_v1') return this.remoteWriteInline(version, body, receivedAtMs);
+    const stopTimer = this.metrics.decodeSeconds.startTimer();
+    try {
+      return this.deliver(await this.pool.decode(body), receivedAtMs);
+    } finally {
+      stopTimer();
+    }
+  }
+
+  private remoteWriteInline(version: RemoteWriteVersion, body: Buffer, receivedAtMs: number): WriteSummary {
     const stopTimer = this.metrics.decodeSeconds.startTimer();
     try {
       const raw = snappyUncompress(body, this.config.ingest.maxDecompressedBytes);
@@ -112,3 +135,11 @@ export class IngestService {
     }
   }
 }
+
+const pickLimits = (c: AppConfig['ingest']): IngestLimits => ({
+  maxSeriesPerRequest: c.maxSeriesPerRequest,
+  maxLabelsPerSeries: c.maxLabelsPerSeries,
+  maxLabelNameBytes: c.maxLabelNameBytes,
+  maxLabelValueBytes: c.maxLabelValueBytes,
+  maxLineBytes: c.maxLineBytes,
+});

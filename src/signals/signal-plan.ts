@@ -90,6 +90,11 @@ export class SignalPlan {
     return this.byMetric.has(metric);
   }
 
+  /** every metric name some signal uses */
+  metrics(): string[] {
+    return [...this.byMetric.keys()];
+  }
+
   /** the profile id of a new series, -1 when it feeds nothing, TOO_MANY_BUCKETS past the bucket limit */
   profileOf(metric: string, labels: readonly LabelPair[]): number {
     const candidates = this.byMetric.get(metric);

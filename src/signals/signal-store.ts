@@ -97,6 +97,10 @@ export class SignalStore implements SeriesSink, SignalReader {
     return this.plan.wants(metricName);
   }
 
+  wantedMetrics(): readonly string[] {
+    return this.plan.metrics();
+  }
+
   /** `options.notAfterMs`: samples newer than this are discarded as `too_far_in_future` (live ingest passes receive time + ingest.maxFutureSeconds) */
   append(batch: readonly RawSeries[], options: AppendOptions = {}): AppendResult {
     const result: AppendResult = { accepted: 0, outOfOrder: 0, ignored: 0, missingCluster: 0, rejected: 0 };

@@ -59,6 +59,8 @@ export interface AppendOptions {
 export interface SeriesSink {
   /** Cheap pre-filter so decoders can skip building labels of uninteresting series. */
   wants(metricName: string): boolean;
+  /** every name wants() accepts (fixed for the sink's life): lets decoders off the main thread filter */
+  wantedMetrics?(): readonly string[];
   append(series: readonly RawSeries[], options?: AppendOptions): AppendResult;
 }
 

@@ -1,0 +1,113 @@
+import { Worker } from 'node:worker_threads';
+import { DomainError } from '../common/domain-error.js';
+import type { LabelPair, RawSample, RawSeries, SeriesRef } from '../signals/signal.types.js';
+import type { DecodedWrite } from './decoded-write.js';
+import type { DecodeFailure, DecodeJob, DecodeReply, DecodeWorkerData } from './decode-protocol.js';
+
+interface Known {
+  readonly labels: readonly LabelPair[];
+  readonly ref: SeriesRef;
+}
+
+interface Slot {
+  worker: Worker;
+  readonly pending: Map<number, { resolve: (d: DecodedWrite) => void; reject: (e: unknown) => void }>;
+  /** the worker's handles: its series' labels and the store's ref for each */
+  known: (Known | undefined)[];
+}
+
+const WORKER_URL = new URL('./decode-worker.js', import.meta.url);
+
+// remote_write 1.0 requests decoded by `ingest.workerThreads` workers (snappy, wire walk,
+// filter, label cache), each request to the worker with the fewest in flight. The main thread
+// keeps reading bodies, reducing samples into the signal store and answering. A worker that
+// dies fails its requests with 503 (the sender retries) and is replaced.
+export class DecodePool {
+  private readonly slots: Slot[] = [];
+  private nextId = 0;
+  private closed = false;
+
+  constructor(
+    size: number,
+    private readonly data: DecodeWorkerData,
+  ) {
+    for (let i = 0; i < size; i++) this.slots.push(this.start({ worker: undefined as unknown as Worker, pending: new Map(), known: [] }));
+  }
+
+  decode(body: Buffer): Promise<DecodedWrite> {
+    let slot = this.slots[0]!;
+    for (const s of this.slots) if (s.pending.size < slot.pending.size) slot = s;
+    const id = this.nextId++;
+    // a copy the worker may own: the body may share its memory with other buffers
+    const own = new Uint8Array(body);
+    return new Promise((resolve, reject) => {
+      slot.pending.set(id, { resolve, reject });
+      const job: DecodeJob = { id, body: own };
+      slot.worker.postMessage(job, [own.buffer]);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+
+  private start(slot: Slot): Slot {
+    const worker = new Worker(WORKER_URL, { workerData: this.data });
+    worker.unref();
+    slot.worker = worker;
+    slot.known = [];
+    worker.on('message', (reply: DecodeReply | DecodeFailure) => this.settle(slot, reply));
+    const fail = (): void => {
+      if (slot.worker !== worker) return;
+      for (const p of slot.pending.values()) p.reject(new DomainError('unavailable', 'an ingest decode worker stopped; retry', undefined, 1));
+      slot.pending.clear();
+      if (!this.closed) this.start(slot);
+    };
+    worker.on('error', fail);
+    worker.on('exit', fail);
+    return slot;
+  }
+
+  private settle(slot: Slot, reply: DecodeReply | DecodeFailure): void {
+    const pending = slot.pending.get(reply.id);
+    if (pending === undefined) return;
+    slot.pending.delete(reply.id);
+    if ('failure' in reply) {
+      const f = reply.failure;
+      pending.reject(f.code === undefined ? new Error(f.message) : new DomainError(f.code, f.message, f.details, f.retryAfterSeconds));
+      return;
+    }
+    try {
+      pending.resolve(this.materialise(slot, reply));
+    } catch (error) {
+      pending.reject(error);
+    }
+  }
+
+  /** the reply as the in-line decoder would have returned it, with one label list and ref per handle */
+  private materialise(slot: Slot, reply: DecodeReply): DecodedWrite {
+    // handle definitions always arrive before (or with) their first use: replies come in order
+    if (reply.reset) slot.known = [];
+    for (const d of reply.definitions) slot.known[d.handle] = { labels: d.labels, ref: { owner: undefined, id: -1, generation: 0 } };
+    const { handles, counts, values, timestamps } = reply;
+    const series: RawSeries[] = new Array<RawSeries>(handles.length);
+    let k = 0;
+    let inline = 0;
+    for (let i = 0; i < handles.length; i++) {
+      const n = counts[i]!;
+      const samples: RawSample[] = new Array<RawSample>(n);
+      for (let j = 0; j < n; j++, k++) samples[j] = { value: values[k]!, timestampMs: timestamps[k]! };
+      const h = handles[i]!;
+      if (h < 0) {
+        series[i] = { labels: reply.inline[inline++]!, samples };
+        continue;
+      }
+      const known = slot.known[h];
+      if (known === undefined) throw new Error(`decode worker used handle ${h} before defining it`);
+      series[i] = { labels: known.labels, samples, ref: known.ref };
+    }
+    const { samples, ignoredSamples, histograms, exemplars, discarded } = reply;
+    return { series, samples, ignoredSamples, histograms, exemplars, ...(discarded && { discarded }) };
+  }
+}
