@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { DomainError } from '../common/domain-error.js';
+import type { RawSeries } from '../signals/signal.types.js';
+import { DecodePool } from './decode-pool.js';
+import { defaultLimits } from './ingest-test-fixtures.js';
+import { decodeWriteRequestV1 } from './remote-write-v1.decoder.js';
+import { encodeWriteRequestV1, snappyCompress } from './remote-write.codec.js';
+
+const wantedMetrics = ['apiserver_request_total'];
+const wants = (name: string): boolean => wantedMetrics.includes(name);
+
+function request(round: number): RawSeries[] {
+  return Array.from({ length: 30 }, (_, i) => ({
+    labels: [
+      { name: '__name__', value: i % 3 === 0 ? 'node_cpu_seconds_total' : 'apiserver_request_total' },
+      { name: 'cluster', value: `c${i % 4}` },
+      { name: 'verb', value: `V${i}` },
+    ],
+    samples: i === 7 ? [] : Array.from({ length: 1 + (i % 2) }, (_, j) => ({ value: round * 10 + i + j, timestampMs: 1_700_000_000_000 + round * 15_000 + j })),
+  }));
+}
+
+describe('decode workers (ingest.workerThreads)', () => {
+  const pool = new DecodePool(2, { wantedMetrics, limits: defaultLimits, maxDecompressedBytes: 1 << 20 });
+  after(() => pool.close());
+  const withoutRefs = (series: readonly RawSeries[]): RawSeries[] => series.map(({ labels, samples }) => ({ labels, samples }));
+
+  it('hands back what the in-line decoder returns, with one label list and ref per series across requests', async () => {
+    const seen = new Map<string, RawSeries>();
+    for (let round = 0; round < 4; round++) {
+      const body = encodeWriteRequestV1(request(round));
+      const [viaWorker, again] = await Promise.all([pool.decode(snappyCompress(body)), pool.decode(snappyCompress(body))]);
+      const inline = decodeWriteRequestV1(body, wants, defaultLimits);
+      for (const decoded of [viaWorker, again]) {
+        assert.deepEqual(withoutRefs(decoded.series), withoutRefs(inline.series));
+        assert.deepEqual({ ...decoded, series: [] }, { ...inline, series: [] });
+        for (const s of decoded.series) {
+          assert.ok(s.ref !== undefined);
+          const key = JSON.stringify(s.labels);
+          const first = seen.get(key);
+          // the same worker hands out the same list for a series: the store keeps its id in the ref
+          if (first !== undefined && first.labels === s.labels) assert.equal(first.ref, s.ref);
+          else if (first === undefined) seen.set(key, s);
+        }
+      }
+    }
+    assert.equal(seen.size, 19); // 20 wanted series, one of them without samples
+  });
+
+  it('fails a bad request with the in-line decoder’s 4xx, and keeps working', async () => {
+    const bad = await pool.decode(Buffer.from([5, 1, 2, 3, 4, 5])).catch((e: unknown) => e);
+    assert.ok(bad instanceof DomainError);
+    assert.equal(bad.code, 'bad_request');
+    const huge = await pool.decode(snappyCompress(new Uint8Array(2 << 20))).catch((e: unknown) => e);
+    assert.ok(huge instanceof DomainError);
+    assert.equal(huge.code, 'payload_too_large');
+    const ok = await pool.decode(snappyCompress(encodeWriteRequestV1(request(9))));
+    assert.equal(ok.series.length, 19);
+  });
+});
