@@ -42,6 +42,8 @@ function inProcess(name: string, all: Buffer[][]): Record<Stage, number> & { sam
   // as configured in production: replica labels and the histogram bound on
   const store = testStore({ maxActiveSeries: 1_000_000, replicaLabels: ['prometheus_replica', '__replica__'], maxHistogramBuckets: 128 });
   const lookup = store as unknown as Lookup;
+  // the main branch's store (before refs) looked series up by their label list
+  const byLabels = 'idOfLabels' in store;
   const wants = (metric: string): boolean => store.wants(metric);
   const strings = new Utf8Interner();
   const labelSets = new LabelSetCache();
@@ -57,7 +59,7 @@ function inProcess(name: string, all: Buffer[][]): Record<Stage, number> & { sam
       const decoded = decodeWriteRequestV1(raw, wants, limits, strings, labelSets);
       const c = performance.now();
       const scratch: AppendResult = { accepted: 0, outOfOrder: 0, ignored: 0, missingCluster: 0 };
-      for (const s of decoded.series) lookup.resolve(s, scratch, s.samples.length);
+      for (const s of decoded.series) lookup.resolve(byLabels ? (s.labels as unknown as RawSeries) : s, scratch, s.samples.length);
       const d = performance.now();
       store.append(decoded.series, { notAfterMs: Date.now() + 600_000 });
       const e = performance.now();

@@ -87,7 +87,9 @@ async function send(target: Target, requests: readonly Request[], concurrency: n
   const worker = async (): Promise<void> => {
     while (next < requests.length) {
       const request = requests[next++]!;
-      const res = await fetch(`${target.url}/api/v1/write`, { method: 'POST', headers: target.headers, body: request.body });
+      // a keep-alive connection the receiver closed while idle (between mixes) is retried once
+      const post = (): Promise<Response> => fetch(`${target.url}/api/v1/write`, { method: 'POST', headers: target.headers, body: request.body });
+      const res = await post().catch(post);
       if (res.status >= 300) {
         failures++;
         firstError ??= `${res.status} ${(await res.text()).slice(0, 200)}`;
