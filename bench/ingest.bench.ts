@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeWriteRequestV1, snappyCompress } from '../src/ingest/remote-write.codec.js';
@@ -17,7 +17,9 @@ import { startWavewatch } from './wavewatch-process.js';
 // which goes first) so the noise falls on all alike. Every receiver first sees every series
 // once (warm-up), then the timed rounds. The client runs on the same cores; its fetch is
 // timed with the receiver, payload building is not. CPU seconds per receiver come from
-// /proc/<pid>/stat (VictoriaMetrics and Prometheus use both cores, wavewatch its threads).
+// /proc/<pid>/stat (VictoriaMetrics and Prometheus use both cores, wavewatch its threads), and
+// run-queue seconds (ready to run, waiting for a core) from each thread's schedstat: on a loaded
+// machine a single-threaded receiver waits more for its one core.
 // WAVEWATCH_BENCH_BASELINE=<other build>/src/main.js adds that build as a receiver, and
 // WAVEWATCH_BENCH_WORKER_THREADS=1,2 this build with those ingest.workerThreads.
 
@@ -35,6 +37,8 @@ export interface IngestBenchRow {
   readonly seconds: number;
   readonly samplesPerSecond: number;
   readonly cpuSeconds: number;
+  /** time its threads were ready to run but waited for a core (/proc/<pid>/task/<tid>/schedstat) */
+  readonly runQueueSeconds: number;
   readonly failures: number;
 }
 
@@ -120,7 +124,7 @@ async function measure(mix: Mix, targets: readonly Target[], o: IngestBenchOptio
     const warm = await send(t, warmUp, o.concurrency);
     if (warm.failures > 0) throw new Error(`${t.name} refused the warm-up: ${warm.firstError}`);
   }
-  const totals = targets.map(() => ({ seconds: 0, samples: 0, failures: 0, cpu: 0 }));
+  const totals = targets.map(() => ({ seconds: 0, samples: 0, failures: 0, cpu: 0, wait: 0 }));
   for (let r = 0; r < rounds.length; r++) {
     // rotate the order, and reverse it every other round, so no receiver always follows another
     const order = targets.map((_, i) => (i + r) % targets.length);
@@ -129,8 +133,10 @@ async function measure(mix: Mix, targets: readonly Target[], o: IngestBenchOptio
       const t = targets[i]!;
       const total = totals[i]!;
       const cpuBefore = processCpuSeconds(t.pid);
+      const waitBefore = runQueueSeconds(t.pid);
       const run = await send(t, rounds[r]!, o.concurrency);
       total.cpu += processCpuSeconds(t.pid) - cpuBefore;
+      total.wait += runQueueSeconds(t.pid) - waitBefore;
       if (run.firstError && total.failures === 0) console.log(`  ${t.name}: first failed request: ${run.firstError}`);
       total.seconds += run.seconds;
       total.samples += run.samples;
@@ -141,8 +147,25 @@ async function measure(mix: Mix, targets: readonly Target[], o: IngestBenchOptio
   const requests = rounds.reduce((n, r) => n + r.length, 0);
   return targets.map((t, i) => {
     const x = totals[i]!;
-    return { mix: mix.name, target: t.name, requests, samples: x.samples, seconds: x.seconds, samplesPerSecond: x.samples / x.seconds, cpuSeconds: x.cpu, failures: x.failures };
+    return { mix: mix.name, target: t.name, requests, samples: x.samples, seconds: x.seconds, samplesPerSecond: x.samples / x.seconds, cpuSeconds: x.cpu, runQueueSeconds: x.wait, failures: x.failures };
   });
+}
+
+/** seconds the process' threads spent runnable but waiting for a core (second field of schedstat) */
+function runQueueSeconds(pid: number): number {
+  let ns = 0;
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[1]);
+      } catch {
+        // the thread ended
+      }
+    }
+  } catch {
+    return 0; // no schedstat here
+  }
+  return ns / 1e9;
 }
 
 const loadAverage = (): string =>
@@ -196,7 +219,7 @@ export async function runIngestBench(options: Partial<IngestBenchOptions> = {}):
 }
 
 function printTable(rows: readonly IngestBenchRow[]): void {
-  const header = ['target', 'requests', 'samples', 'seconds', 'samples/s', 'cpu s', 'samples/cpu s', 'failed'];
+  const header = ['target', 'requests', 'samples', 'seconds', 'samples/s', 'cpu s', 'samples/cpu s', 'run-queue s', 'failed'];
   const lines = rows.map((r) => [
     r.target,
     String(r.requests),
@@ -205,6 +228,7 @@ function printTable(rows: readonly IngestBenchRow[]): void {
     Math.round(r.samplesPerSecond).toLocaleString('en-US'),
     r.cpuSeconds.toFixed(2),
     Math.round(r.samples / r.cpuSeconds).toLocaleString('en-US'),
+    r.runQueueSeconds.toFixed(2),
     String(r.failures),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
