@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { PGlite, types } from '@electric-sql/pglite';
+import { types, type PGlite } from '@electric-sql/pglite';
+import { configSchema } from '../config/config.schema.js';
+import { startEmbeddedPostgres, type EmbeddedStorageConfig } from './embedded-postgres.js';
 import { Mutex } from './mutex.js';
 
 type QueryCallback = (error: Error | null, result?: unknown) => void;
@@ -7,6 +9,8 @@ type ConnectCallback = (error: Error | null, client?: PGliteClient, release?: (e
 
 export interface PGlitePoolOptions {
   dataDir?: string | undefined;
+  /** memory sizes (embedded-settings.ts); their defaults when absent */
+  sizes?: EmbeddedStorageConfig | undefined;
   /** a wait for the connection longer than this fails the query instead of hanging */
   acquireTimeoutMs?: number;
 }
@@ -40,10 +44,10 @@ class PGliteClient extends EventEmitter {
 
 export function pglitePoolDriver(options: PGlitePoolOptions): { Pool: new (config?: unknown) => EventEmitter } {
   const acquireTimeoutMs = options.acquireTimeoutMs ?? 60_000;
+  const sizes = options.sizes ?? configSchema.shape.storage.parse(undefined).embedded;
   let instance: Promise<PGlite> | null = null;
   const db = (): Promise<PGlite> =>
-    (instance ??= PGlite.create({
-      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    (instance ??= startEmbeddedPostgres(options.dataDir, sizes, {
       // PGlite serialises JS booleans differently from pg; TypeORM sends them as values.
       serializers: { [types.BOOL]: (v: unknown) => (v === true || v === 'true' || v === 1 ? 'TRUE' : v === false || v === 'false' || v === 0 ? 'FALSE' : String(v)) },
     }));
