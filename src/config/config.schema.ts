@@ -91,11 +91,11 @@ export const prometheusSource = z
 // bounds keep the sum of these sizes below it.
 const embeddedStorage = z
   .object({
-    // Page cache. Resident once touched (PostgreSQL touches all of it: 128 MB cost 150 MB of
-    // RSS at idle). wavewatch's working set is the rows of open alerts, recent deploy events
-    // and the signal points of one flush: a few MB. Without a data dir a page that misses the
-    // cache is read from memory anyway, so a bigger cache buys nothing there.
-    sharedBuffersMb: z.number().int().min(1).max(512).default(16),
+    // Page cache. Resident from the start: PostgreSQL touches all of it (128 MB cost 150 MB of
+    // RSS at idle, 16 MB 29 MB, 8 MB 21 MB of Wasm memory). wavewatch reads little back (open
+    // alerts, recent deploy events, signal points at start); a page that misses the cache is
+    // read from memory without a data dir and from the OS page cache with one.
+    sharedBuffersMb: z.number().int().min(1).max(512).default(8),
     // Per sort or hash of one query, allocated while it runs; the Wasm memory keeps its high
     // mark. wavewatch's queries sort by an index or a few rows.
     workMemMb: z.number().int().min(1).max(256).default(2),
@@ -106,6 +106,9 @@ const embeddedStorage = z
     // is held in memory. Lower = more frequent checkpoints (each writes the dirty pages).
     // At least 32: twice a 16 MB segment, which data dirs made before these settings have.
     maxWalSizeMb: z.number().int().min(32).max(4096).default(32),
+    // PGlite has no autovacuum: the pool runs VACUUM this often, else deleted rows' space is
+    // never reused and tables grow for ever (see pglite-pool.ts). A few ms on a small database.
+    vacuumIntervalSeconds: z.number().int().min(10).max(86_400).default(300),
     // true: V8 also compiles PostgreSQL's hot code with its optimizing compiler, as it does by
     // default; costs 45-55 MB resident for good (the compiler's memory), and wavewatch's
     // queries measured no faster. false: the baseline compiler only (--liftoff-only).

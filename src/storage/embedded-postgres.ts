@@ -29,7 +29,11 @@ function serverParams(s: EmbeddedStorageConfig, inMemory: boolean): string[] {
   return Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
 }
 
-export async function startEmbeddedPostgres(dataDir: string | undefined, sizes: EmbeddedStorageConfig, options: Pick<PGliteOptions, 'serializers'>): Promise<PGlite> {
+export async function startEmbeddedPostgres(
+  dataDir: string | undefined,
+  sizes: EmbeddedStorageConfig,
+  options: Pick<PGliteOptions, 'serializers'>,
+): Promise<PGlite> {
   // V8 compiles PostgreSQL's hot Wasm functions a second time with its optimizing compiler, on
   // background threads whose malloc arenas keep the compiler's memory: 45-55 MB resident for
   // the process's life (measured: PGlite alone 167-179 MB → 122 MB). The baseline compiler's
