@@ -13,7 +13,7 @@ export type EmbeddedStorageConfig = AppConfig['storage']['embedded'];
 const initDbParams: readonly string[] = ['--wal-segsize=1'];
 
 /** postgres `-c` settings for PGlite's start parameters */
-function serverParams(s: EmbeddedStorageConfig, inMemory: boolean): string[] {
+export function serverParams(s: EmbeddedStorageConfig, inMemory: boolean): string[] {
   const settings: Record<string, string> = {
     shared_buffers: `${s.sharedBuffersMb}MB`,
     work_mem: `${s.workMemMb}MB`,
