@@ -11,10 +11,10 @@ interface Family {
   readonly labels: (i: number) => LabelPair[];
 }
 
-const verbs = ['GET', 'LIST', 'WATCH', 'POST', 'PATCH', 'PUT', 'DELETE'];
-const resources = ['pods', 'nodes', 'configmaps', 'secrets', 'endpoints', 'leases', 'events', 'services'];
-const buckets = ['0.05', '0.1', '0.25', '0.5', '1', '2.5', '5', '+Inf'];
-const pick = <T>(xs: readonly T[], i: number): T => xs[i % xs.length]!;
+export const verbs = ['GET', 'LIST', 'WATCH', 'POST', 'PATCH', 'PUT', 'DELETE'];
+export const resources = ['pods', 'nodes', 'configmaps', 'secrets', 'endpoints', 'leases', 'events', 'services'];
+export const buckets = ['0.05', '0.1', '0.25', '0.5', '1', '2.5', '5', '+Inf'];
+export const pick = <T>(xs: readonly T[], i: number): T => xs[i % xs.length]!;
 
 const families: readonly Family[] = [
   { name: 'apiserver_request_total', wanted: true, job: 'apiserver', labels: (i) => [l('code', pick(['200', '201', '429', '500'], i)), l('resource', pick(resources, i >> 2)), l('verb', pick(verbs, i >> 5))] },

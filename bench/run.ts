@@ -2,9 +2,10 @@ import { runAnalysisBench } from './analysis.bench.js';
 import { runClustersBench } from './clusters.bench.js';
 import { printIngestToAlert, runIngestToAlertBench } from './ingest-to-alert.bench.js';
 import { runIngestBench } from './ingest.bench.js';
+import { printMemoryBench, runMemoryBench } from './memory.bench.js';
 import { runPullBench } from './pull.bench.js';
 
-// `npm run bench [-- ingest|analysis|latency|pull|clusters]`: every bench in turn (or the ones named),
+// `npm run bench [-- ingest|analysis|latency|pull|clusters|memory]`: every bench in turn (or the ones named),
 // each bounded in time, each printing its own figures.
 const args = process.argv.slice(2);
 const only = new Set(args.filter((a) => /^[a-z]+$/.test(a)));
@@ -18,4 +19,9 @@ if (only.has('clusters')) {
   // not in the default run: it holds up to a few GiB on the main branch's build
   const [maxClusters, main] = args.filter((a) => !/^[a-z]+$/.test(a));
   await runClustersBench(maxClusters ? Number(maxClusters) : undefined, main);
+}
+if (only.has('memory')) {
+  // not in the default run: a million series take a few minutes and GiBs
+  const sizes = args.filter((a) => /^\d+$/.test(a)).map(Number);
+  printMemoryBench(await runMemoryBench(sizes.length > 0 ? sizes : undefined));
 }

@@ -81,6 +81,41 @@ export const prometheusSource = z
   .refine((p) => !(p.bearerToken && p.bearerTokenFile), 'give at most one of bearerToken and bearerTokenFile')
   .refine((p) => !((p.bearerToken || p.bearerTokenFile) && p.basicAuth), 'bearer and basic auth exclude each other');
 
+// Sizes of the embedded PostgreSQL (PGlite: PostgreSQL compiled to WebAssembly, run in this
+// process). Its memory is one WebAssembly.Memory that can grow but never shrinks, so every
+// size below is paid for good once touched; and without a data dir its files (tables, WAL)
+// are JS buffers in memory too. PostgreSQL's server defaults (shared_buffers 128 MB,
+// max_wal_size 1 GB) size a database server, and cost 810 MB resident at idle here; these
+// size a sidecar. PGlite's module itself declares 128 MB of initial memory (it refuses less),
+// of which only the touched pages are resident. Its ceiling is 2 GB (32768 pages): the upper
+// bounds keep the sum of these sizes below it.
+const embeddedStorage = z
+  .object({
+    // Page cache. Resident from the start: PostgreSQL touches all of it (128 MB cost 150 MB of
+    // RSS at idle, 16 MB 29 MB, 8 MB 21 MB of Wasm memory). wavewatch reads little back (open
+    // alerts, recent deploy events, signal points at start); a page that misses the cache is
+    // read from memory without a data dir and from the OS page cache with one.
+    sharedBuffersMb: z.number().int().min(1).max(512).default(8),
+    // Per sort or hash of one query, allocated while it runs; the Wasm memory keeps its high
+    // mark. wavewatch's queries sort by an index or a few rows.
+    workMemMb: z.number().int().min(1).max(256).default(2),
+    // Index builds (migrations) and VACUUM: same high-mark rule as workMemMb.
+    maintenanceWorkMemMb: z.number().int().min(1).max(256).default(16),
+    // WAL kept before a checkpoint. PGlite runs PostgreSQL single-user, without a checkpointer
+    // on a timer: the WAL grows to this size before it is recycled, and without a data dir it
+    // is held in memory. Lower = more frequent checkpoints (each writes the dirty pages).
+    // At least 32: twice a 16 MB segment, which data dirs made before these settings have.
+    maxWalSizeMb: z.number().int().min(32).max(4096).default(32),
+    // PGlite has no autovacuum: the pool runs VACUUM this often, else deleted rows' space is
+    // never reused and tables grow for ever (see pglite-pool.ts). A few ms on a small database.
+    vacuumIntervalSeconds: z.number().int().min(10).max(86_400).default(300),
+    // true: V8 also compiles PostgreSQL's hot code with its optimizing compiler, as it does by
+    // default; costs 45-55 MB resident for good (the compiler's memory), and wavewatch's
+    // queries measured no faster. false: the baseline compiler only (--liftoff-only).
+    optimizeWasm: z.boolean().default(false),
+  })
+  .prefault({});
+
 export const configSchema = z.object({
   port: z.number().int().min(0).max(65535).default(8080),
   host: z.string().default('0.0.0.0'),
@@ -88,6 +123,8 @@ export const configSchema = z.object({
   logFormat: z.enum(['json', 'text']).default('json'),
   databaseUrl: z.string().optional(),
   dataDir: z.string().optional(),
+  // embedded PGlite's memory sizes (no DATABASE_URL)
+  storage: z.object({ embedded: embeddedStorage }).prefault({}),
   redisUrl: z.string().optional(),
   auth: authConfig.prefault({}),
   ingest: z

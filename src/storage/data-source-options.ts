@@ -1,11 +1,13 @@
 import type { DataSourceOptions } from 'typeorm';
 import { migrations } from '../../migrations/index.js';
+import type { EmbeddedStorageConfig } from './embedded-postgres.js';
 import { entities } from './entities.js';
 import { pglitePoolDriver } from './pglite-pool.js';
 
 export interface StorageSettings {
   databaseUrl?: string | undefined;
   dataDir?: string | undefined;
+  embedded?: EmbeddedStorageConfig | undefined;
 }
 
 // Real PostgreSQL when DATABASE_URL is set; otherwise PGlite (PostgreSQL compiled to
@@ -25,7 +27,7 @@ export function dataSourceOptions(s: StorageSettings): DataSourceOptions {
   return {
     ...common,
     // PGlite is one connection, lent to one query runner at a time (see pglite-pool.ts).
-    driver: pglitePoolDriver({ dataDir: s.dataDir }),
+    driver: pglitePoolDriver({ dataDir: s.dataDir, sizes: s.embedded }),
     extra: { max: 1 },
   };
 }

@@ -1,5 +1,8 @@
 import { EventEmitter } from 'node:events';
-import { PGlite, types } from '@electric-sql/pglite';
+import { Logger } from '@nestjs/common';
+import { types, type PGlite } from '@electric-sql/pglite';
+import { configSchema } from '../config/config.schema.js';
+import { startEmbeddedPostgres, type EmbeddedStorageConfig } from './embedded-postgres.js';
 import { Mutex } from './mutex.js';
 
 type QueryCallback = (error: Error | null, result?: unknown) => void;
@@ -7,6 +10,8 @@ type ConnectCallback = (error: Error | null, client?: PGliteClient, release?: (e
 
 export interface PGlitePoolOptions {
   dataDir?: string | undefined;
+  /** memory sizes (embedded-settings.ts); their defaults when absent */
+  sizes?: EmbeddedStorageConfig | undefined;
   /** a wait for the connection longer than this fails the query instead of hanging */
   acquireTimeoutMs?: number;
 }
@@ -40,15 +45,16 @@ class PGliteClient extends EventEmitter {
 
 export function pglitePoolDriver(options: PGlitePoolOptions): { Pool: new (config?: unknown) => EventEmitter } {
   const acquireTimeoutMs = options.acquireTimeoutMs ?? 60_000;
+  const sizes = options.sizes ?? configSchema.shape.storage.parse(undefined).embedded;
   let instance: Promise<PGlite> | null = null;
   const db = (): Promise<PGlite> =>
-    (instance ??= PGlite.create({
-      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    (instance ??= startEmbeddedPostgres(options.dataDir, sizes, {
       // PGlite serialises JS booleans differently from pg; TypeORM sends them as values.
       serializers: { [types.BOOL]: (v: unknown) => (v === true || v === 'true' || v === 1 ? 'TRUE' : v === false || v === 'false' || v === 0 ? 'FALSE' : String(v)) },
     }));
   const lock = new Mutex();
   const client = new PGliteClient(db);
+  const vacuum = startVacuuming(() => instance, lock, sizes.vacuumIntervalSeconds * 1000);
 
   class Pool extends EventEmitter {
     // TypeORM passes pg connection options; PGlite needs none of them.
@@ -77,6 +83,7 @@ export function pglitePoolDriver(options: PGlitePoolOptions): { Pool: new (confi
     }
 
     end(callback?: (error?: Error) => void): void {
+      vacuum.stop();
       const closing = instance ? instance.then((p) => p.close()) : Promise.resolve();
       instance = null;
       closing.then(
@@ -86,4 +93,29 @@ export function pglitePoolDriver(options: PGlitePoolOptions): { Pool: new (confi
     }
   }
   return { Pool };
+}
+
+// PGlite runs PostgreSQL single-user: no autovacuum. The space of deleted and updated rows is
+// then never reused and a table grows by everything ever written to it: measured, signal
+// points of 100 clusters kept for a 60-step window grew 87 kB a step without end (52 MB after
+// 600 steps, 6,400 live rows) and stayed at 5.8 MB with VACUUM after each prune. Without a
+// data dir that growth is memory. A plain VACUUM of the database, at an interval, in the
+// pool's turn like any query runner.
+function startVacuuming(instance: () => Promise<PGlite> | null, lock: Mutex, intervalMs: number): { stop(): void } {
+  const logger = new Logger('embedded-postgres');
+  const timer = setInterval(() => {
+    void (async () => {
+      const release = await lock.acquire();
+      try {
+        const db = instance();
+        if (db) await (await db).exec('VACUUM');
+      } catch (error) {
+        logger.warn(`VACUUM failed: ${error instanceof Error ? error.message : String(error)}`);
+      } finally {
+        release();
+      }
+    })();
+  }, intervalMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
 }

@@ -12,7 +12,7 @@ import { TransactionRunner } from './transaction-runner.js';
 @Module({})
 export class StorageModule {
   static forRoot(config: AppConfig): DynamicModule {
-    const options = dataSourceOptions({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    const options = dataSourceOptions({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, embedded: config.storage.embedded });
     return {
       module: StorageModule,
       imports: [TypeOrmModule.forRoot({ ...options, migrationsRun: true, retryAttempts: 3, retryDelay: 1000 })],
