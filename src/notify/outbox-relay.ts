@@ -38,6 +38,7 @@ export class OutboxRelay {
   ) {}
 
   start(): void {
+    if (!this.stopped) return;
     this.stopped = false;
     // First pass takes every undelivered row, whatever its age: the queue may be new.
     this.run(0);
