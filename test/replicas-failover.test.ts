@@ -17,7 +17,7 @@ import { createTestDatabase, type TestDatabase } from './support/test-config.js'
 // a, tiny → b; c takes the deploy events and gate questions). The leader is killed with
 // SIGKILL in the middle of the incident, its cluster moves to c, and the replay goes on. The
 // alerts equal those of a single-process run of the same scenario, every notification
-// arrives exactly once, and the surviving replicas' gates agree.
+// arrives once (a send in flight at the kill may arrive twice), and the survivors' gates agree.
 
 const scenario = loadScenario(scenarioPath('collapse-small'));
 const truth = groundTruth(scenario);
@@ -75,7 +75,7 @@ describe('replicas: leader killed mid-incident', () => {
     await reference.stop();
   });
 
-  it('takes over within 30 s: no missed alert, no duplicate notification, replicas agree', async (t) => {
+  it('takes over within 30 s: no missed alert, no notification lost or repeated beyond the send in flight, replicas agree', async (t) => {
     if (!process.env.DATABASE_URL) {
       t.skip('DATABASE_URL is not set: replicas need a PostgreSQL server to share');
       return;
@@ -227,20 +227,29 @@ describe('replicas: leader killed mid-incident', () => {
       `# firing at the kill: ${firingAtKill.join(', ')}; ${alerts.length} alert episodes (${episodes(alerts).join('; ')}), onset differences to the single process ${onsets.join(', ')} ms; ` +
         `${receiver.requests.length} webhook deliveries; gates ${gateRows.map((g) => `${g.wave}: ${g.answers[0]}`).join(' | ')}; final gate ${finalGates[0]}\n`,
     );
-    // sends the killed leader had claimed and not finished: taken over by a survivor at once
-    const resent: string[] = [];
+    // Sends the killed leader had claimed and not recorded: a survivor takes them over at once.
+    // If the request had reached the receiver before the kill, it arrives twice: delivery is
+    // at-least-once, and that send is the only one allowed a second copy.
+    const inFlight = new Map<string, string>();
     for (const x of alerts) {
       for (const n of await json<{ kind: string; attempts: number; deliveredAt: string | null }[]>(leader, `/api/v1/notifications?alertId=${x.id}`)) {
-        if (n.attempts > 1) resent.push(`${x.name} ${n.kind} (attempt ${n.attempts}, delivered ${n.deliveredAt ? Date.parse(n.deliveredAt) - timings.killedAt! : '-'} ms after the kill)`);
+        if (n.attempts > 1) inFlight.set(`${x.fingerprint} ${n.kind} ${x.startsAt}`, `${x.name} ${n.kind} (attempt ${n.attempts}, delivered ${n.deliveredAt ? Date.parse(n.deliveredAt) - timings.killedAt! : '-'} ms after the kill)`);
       }
     }
-    process.stdout.write(`# sends in flight at the kill, sent again by a survivor: ${resent.length === 0 ? 'none' : resent.join('; ')}\n`);
-    const missing = expected.filter((k) => !delivered().includes(k));
-    for (const key of missing) {
+    const copies = new Map<string, number>();
+    for (const key of delivered()) copies.set(key, (copies.get(key) ?? 0) + 1);
+    const twice = [...copies].filter(([, n]) => n > 1).map(([key]) => key);
+    process.stdout.write(
+      `# sends in flight at the kill, taken over by a survivor: ${inFlight.size === 0 ? 'none' : [...inFlight.values()].join('; ')}; delivered twice: ${twice.length === 0 ? 'none' : twice.join('; ')}\n`,
+    );
+    for (const key of expected.filter((k) => !copies.has(k))) {
       const alert = alerts.find((x) => key.startsWith(x.fingerprint));
       process.stdout.write(`# not delivered: ${key} (${alert?.name}): ${JSON.stringify(await json<unknown>(leader, `/api/v1/notifications?alertId=${alert?.id}`))}\n`);
     }
-    assert.deepEqual(delivered(), expected, 'every notification delivered exactly once');
+    assert.deepEqual([...copies.keys()].sort(), expected, 'every notification delivered, nothing else');
+    for (const key of twice) {
+      assert.ok(inFlight.has(key) && copies.get(key) === 2, `${key} delivered ${copies.get(key)} times and was not a send in flight at the kill`);
+    }
 
     // the leader's lock session dies while the process lives (network, database restart): it
     // steps down at once, and exactly one replica leads again
