@@ -174,8 +174,11 @@ export class EvaluationLoop implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** a new leader: what the previous one left is the truth (alerts, rollouts, the last evaluated step) */
   private async takeOverState(): Promise<void> {
-    await this.alerts.reload();
-    await this.rollouts.reload();
+    // one process per database (PGlite) loaded both at start and nobody else writes them
+    if (this.replicas.shared) {
+      await this.alerts.reload();
+      await this.rollouts.reload();
+    }
     const state = await this.shared.read();
     if (state) {
       this.engine.clock.restore(state.live ? 'live' : 'replay', state.writtenAtMs);
