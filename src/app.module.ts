@@ -11,6 +11,7 @@ import { HealthModule } from './ops/health.module.js';
 import { IngestModule } from './ingest/ingest.module.js';
 import { NotifyModule } from './notify/notify.module.js';
 import { MetricsModule } from './ops/metrics.module.js';
+import { ReplicasModule } from './replicas/replicas.module.js';
 import { RolloutsModule } from './rollouts/rollouts.module.js';
 import { IntegrationsModule } from './rollouts/integrations/integrations.module.js';
 import { SignalsModule } from './signals/signals.module.js';
@@ -23,7 +24,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), MetricsModule, AuthModule, StorageModule.forRoot(config), HealthModule, RolloutsModule, NotifyModule, SignalsModule, IngestModule, AlertsModule, EvaluationModule, GateModule, IntegrationsModule, WebModule, PrometheusPullModule],
+      imports: [ConfigModule.forRoot(config), MetricsModule, AuthModule, StorageModule.forRoot(config), ReplicasModule, HealthModule, RolloutsModule, NotifyModule, SignalsModule, IngestModule, AlertsModule, EvaluationModule, GateModule, IntegrationsModule, WebModule, PrometheusPullModule],
       providers: [{ provide: APP_FILTER, useClass: DomainErrorFilter }],
     };
   }

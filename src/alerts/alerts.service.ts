@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { AnalysisResult } from '../analysis/analysis.types.js';
+import type { EntityManager } from 'typeorm';
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../config/config.tokens.js';
 import { NotificationOutbox } from '../notify/notification-outbox.js';
@@ -36,6 +37,11 @@ export class AlertsService implements OnModuleInit {
   }
 
   async onModuleInit(): Promise<void> {
+    await this.reload();
+  }
+
+  /** open alerts as the database holds them (a follower after the leader's step, a new leader) */
+  async reload(): Promise<void> {
     this.open = new Map((await this.repository.loadOpen()).map((r) => [r.fingerprint, r]));
   }
 
@@ -46,13 +52,16 @@ export class AlertsService implements OnModuleInit {
   /**
    * Applies one evaluation; returns the transitions it caused. An alert about a cluster the
    * evaluation could not see (no recent point) is held open: dark is not evidence of clear.
+   * `withStep` runs in the same transaction (the replicas' evaluated_through): the step's
+   * alerts and its mark commit together or not at all.
    */
-  async apply(result: AnalysisResult): Promise<{ record: AlertRecord; transition: 'firing' | 'resolved' }[]> {
+  async apply(result: AnalysisResult, withStep?: (manager: EntityManager) => Promise<void>): Promise<{ record: AlertRecord; transition: 'firing' | 'resolved' }[]> {
     const conditions = result.findings.map((f) => conditionFromFinding(f, { runbookUrl: this.runbookUrl }));
     const holdOpen = unobservedAlerts([...this.open.values()], result);
     const step = stepLifecycle([...this.open.values()], conditions, result.evaluatedAt, { ...this.options, holdOpen }, randomUUID);
-    if (step.changed.length === 0) return [];
+    if (step.changed.length === 0 && !withStep) return [];
     await this.transactions.run(async (manager) => {
+      await withStep?.(manager);
       await this.repository.save(manager, step.changed);
       for (const t of step.transitions) {
         await this.outbox.enqueue(manager, { alert: recordToView(t.record), transition: t.transition, atMs: result.evaluatedAt });

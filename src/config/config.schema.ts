@@ -261,6 +261,16 @@ export const configSchema = z.object({
       queuePrefix: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('wavewatch'),
     })
     .prefault({}),
+  // Several processes on one PostgreSQL database (README "Running at scale"): one leader
+  // (advisory lock) evaluates, raises alerts, relays notifications and pulls; all ingest and answer.
+  replicas: z
+    .object({
+      // this process's name in logs, /api/v1/evaluation and signal_points.writer (default host-pid)
+      id: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/).optional(),
+      // a follower tries to take the lead, and the leader checks its lock session, this often
+      leaderPollSeconds: z.number().min(0.2).max(60).default(5),
+    })
+    .prefault({}),
   // The rollout page (src/web) and the per-cluster gauges Grafana reads.
   web: z
     .object({

@@ -28,6 +28,8 @@ const envKeys: ReadonlyArray<[string, string[], 'string' | 'number' | 'list']> =
   ['WAVEWATCH_RUNBOOK_URL', ['notify', 'runbookUrl'], 'string'],
   ['WAVEWATCH_GRAFANA_API_URL', ['notify', 'grafana', 'url'], 'string'],
   ['WAVEWATCH_GRAFANA_TOKEN', ['notify', 'grafana', 'token'], 'string'],
+  ['WAVEWATCH_REPLICA_ID', ['replicas', 'id'], 'string'],
+  ['WAVEWATCH_LEADER_POLL_SECONDS', ['replicas', 'leaderPollSeconds'], 'number'],
 ];
 
 const shortcutChannels: ReadonlyArray<[string, 'slack' | 'alertmanager' | 'webhook']> = [

@@ -1,8 +1,11 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { Subject } from 'rxjs';
+import { Subject, type Subscription } from 'rxjs';
 import type { AnalysisResult } from '../analysis/analysis.types.js';
 import { AlertsService } from '../alerts/alerts.service.js';
 import { GrafanaAnnotations } from '../notify/grafana/grafana-annotations.service.js';
+import { CHANNELS, ReplicaCoordinator } from '../replicas/replica-coordinator.js';
+import { LeadLostError, SharedEvaluation, type PublishedEvaluation } from '../replicas/shared-evaluation.js';
+import { RolloutsService } from '../rollouts/rollouts.service.js';
 import { SignalHistory } from '../signals/history/signal-history.js';
 import { SignalStore } from '../signals/signal-store.js';
 import { AnalysisEngine } from './analysis-engine.js';
@@ -20,6 +23,12 @@ const MAX_CATCH_UP_STEPS = 2880;
 // so it raises the same alerts at the same event times. Final signal points are written to
 // the database before the steps that read them are evaluated, so stored alert state never
 // rests on points a restart would not have.
+//
+// Replicas (src/replicas): only the leader evaluates. Every replica writes the final points of
+// what it ingested and reads the others' before each pass; the leader marks each step in the
+// transaction of its alerts (evaluated_through) and publishes the newest result, which the
+// followers adopt (NOTIFY) for their gate. A new leader reloads alerts and rollouts and
+// continues after the stored evaluated_through.
 @Injectable()
 export class EvaluationLoop implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('evaluation');
@@ -31,6 +40,12 @@ export class EvaluationLoop implements OnApplicationBootstrap, OnModuleDestroy {
   private lastStepMs: number | undefined;
   private lastResult: AnalysisResult | null = null;
   private failures = 0;
+  /** the leader reads the shared state before its first evaluation (start, take-over) */
+  private takeOver = true;
+  /** follower: the leader's newest published step */
+  private published: PublishedEvaluation | null = null;
+  private following: Promise<void> = Promise.resolve();
+  private readonly subscriptions: Subscription[] = [];
   /** every evaluated step, in event-time order (the rollout page records its history from it) */
   readonly evaluated = new Subject<AnalysisResult>();
 
@@ -41,6 +56,9 @@ export class EvaluationLoop implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly store: SignalStore,
     private readonly history: SignalHistory,
     private readonly annotations: GrafanaAnnotations,
+    private readonly replicas: ReplicaCoordinator,
+    private readonly shared: SharedEvaluation,
+    private readonly rollouts: RolloutsService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -57,11 +75,23 @@ export class EvaluationLoop implements OnApplicationBootstrap, OnModuleDestroy {
     });
     this.timer = setInterval(() => this.schedule(), WALL_TICK_MS);
     this.timer.unref();
+    this.subscriptions.push(
+      this.replicas.leadership.subscribe((leader) => {
+        if (leader) this.takeOver = true;
+        else void this.follow();
+        this.schedule();
+      }),
+      this.replicas.messages.subscribe((m) => {
+        if (m.channel === CHANNELS.points || m.channel === 'resync') this.schedule();
+        if (m.channel === CHANNELS.evaluation || m.channel === 'resync') void this.follow();
+      }),
+    );
     this.schedule();
   }
 
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
+    for (const s of this.subscriptions) s.unsubscribe();
     if (this.timer) clearInterval(this.timer);
     if (this.settle) clearTimeout(this.settle);
     this.timer = null;
@@ -77,6 +107,11 @@ export class EvaluationLoop implements OnApplicationBootstrap, OnModuleDestroy {
 
   latest(): AnalysisResult | null {
     return this.lastResult;
+  }
+
+  /** null on the leader; on a follower, the leader's newest published step (null: none yet) */
+  follower(): { published: PublishedEvaluation | null } | null {
+    return this.replicas.isLeader() ? null : { published: this.published };
   }
 
   /** Evaluates every step up to the watermark's; resolves when done. */
@@ -113,7 +148,67 @@ export class EvaluationLoop implements OnApplicationBootstrap, OnModuleDestroy {
     return this.running;
   }
 
+  /** follower: adopts the leader's newest published step and the open alerts it left */
+  private follow(): Promise<void> {
+    this.following = this.following.then(async () => {
+      if (this.replicas.isLeader() || this.stopped) return;
+      try {
+        const state = await this.shared.read();
+        await this.alerts.reload();
+        this.published = state;
+        if (!state?.result || this.replicas.isLeader() || state.result.evaluatedAt === this.lastResult?.evaluatedAt) return;
+        this.lastStepMs = state.evaluatedThroughMs;
+        this.adopt(state.result);
+      } catch (error) {
+        this.logger.warn(`reading the leader's evaluation failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    });
+    return this.following;
+  }
+
+  private adopt(result: AnalysisResult): void {
+    this.lastResult = result;
+    this.metrics.update(result, this.alerts.openAlerts());
+    this.evaluated.next(result);
+  }
+
+  /** a new leader: what the previous one left is the truth (alerts, rollouts, the last evaluated step) */
+  private async takeOverState(): Promise<void> {
+    // one process per database (PGlite) loaded both at start and nobody else writes them
+    if (this.replicas.shared) {
+      await this.alerts.reload();
+      await this.rollouts.reload();
+    }
+    const state = await this.shared.read();
+    if (state) {
+      this.engine.clock.restore(state.live ? 'live' : 'replay', state.writtenAtMs);
+      this.lastStepMs = state.evaluatedThroughMs;
+      // the gate answers at once: the published result, or (killed between its alerts and the
+      // publication) the same step evaluated again without touching alerts
+      this.adopt(state.result?.evaluatedAt === state.evaluatedThroughMs ? state.result : this.engine.evaluate(state.evaluatedThroughMs));
+    }
+    this.takeOver = false;
+    if (this.replicas.shared) this.logger.log(`replica ${this.replicas.id} leads; continuing after ${state ? new Date(state.evaluatedThroughMs).toISOString() : 'the newest restored step'}`);
+  }
+
   private async evaluatePending(throughWatermark: boolean): Promise<void> {
+    await this.history.flush();
+    const imported = await this.history.importForeign();
+    const watermark = this.engine.watermarkMs();
+    // points another replica received count as received here (live or replay, stalls)
+    if (imported.fresh && watermark !== undefined) this.engine.clock.received(watermark, Date.now());
+    if (!this.replicas.isLeader()) return;
+    if (this.takeOver) await this.takeOverState();
+    try {
+      await this.evaluateSteps(throughWatermark);
+    } catch (error) {
+      if (!(error instanceof LeadLostError)) throw error;
+      this.logger.warn(`${error.message}; this replica no longer leads`);
+      this.takeOver = true;
+    }
+  }
+
+  private async evaluateSteps(throughWatermark: boolean): Promise<void> {
     const target = this.engine.clock.targetStep(this.engine.watermarkMs(), Date.now(), throughWatermark);
     if (target === undefined) return;
     const step = this.engine.stepMs;
@@ -123,10 +218,12 @@ export class EvaluationLoop implements OnApplicationBootstrap, OnModuleDestroy {
       next = target;
     }
     if (next > target) return;
-    await this.history.flush();
-    for (; next <= target; next += step) {
+    let published: AnalysisResult | null = null;
+    for (; next <= target && this.replicas.isLeader(); next += step) {
       const result = this.engine.evaluate(next);
-      await this.alerts.apply(result);
+      const at = next;
+      await this.alerts.apply(result, (manager) => this.shared.advance(manager, at, this.engine.clock.isLive()));
+      published = result;
       this.lastStepMs = next;
       this.lastResult = result;
       this.metrics.update(result, this.alerts.openAlerts());
@@ -137,5 +234,6 @@ export class EvaluationLoop implements OnApplicationBootstrap, OnModuleDestroy {
         this.failures = 0;
       }
     }
+    if (published) await this.shared.publish(published);
   }
 }

@@ -69,3 +69,29 @@ export function failClosed(h: RolloutHealth, s: Staleness): RolloutHealth {
   }
   return withReasons(h, extra);
 }
+
+export interface Leadership {
+  /** wall clock now, ms */
+  readonly wallMs: number;
+  /** wall time the leader published its newest step (null: never) */
+  readonly publishedAtMs: number | null;
+  /** the leader evaluates live data (a replay's result does not age) */
+  readonly live: boolean;
+  readonly lostAfterMs: number;
+}
+
+/**
+ * A follower's answer rests on the leader's newest published step: when no leader has
+ * published for the loss threshold (it died and nobody has taken over yet), hold.
+ */
+export function withoutLeader(h: RolloutHealth, l: Leadership): RolloutHealth {
+  const age = l.publishedAtMs === null ? null : l.wallMs - l.publishedAtMs;
+  if (age !== null && (!l.live || age <= l.lostAfterMs)) return h;
+  const message = age === null ? 'no leader has published an evaluation yet; failing closed' : `no leader has published an evaluation for ${Math.round(age / 1000)} s; failing closed`;
+  return withReasons(h, [
+    {
+      action: 'hold',
+      reason: { code: 'no_data', severity: 'critical', wave: null, cluster: null, signal: null, observed: age === null ? null : Math.round(age / 1000), baseline: l.lostAfterMs / 1000, message },
+    },
+  ]);
+}

@@ -5,7 +5,7 @@ import { AlertsService } from '../alerts/alerts.service.js';
 import type { RolloutState } from '../rollouts/rollout.types.js';
 import { AnalysisEngine } from './analysis-engine.js';
 import { EvaluationLoop } from './evaluation-loop.js';
-import { failClosed, withStoredAlerts } from './gate-health.js';
+import { failClosed, withoutLeader, withStoredAlerts } from './gate-health.js';
 
 export interface GateHealth {
   readonly health: RolloutHealth;
@@ -59,11 +59,13 @@ export class RolloutHealthService {
       }
     }
     health = withStoredAlerts(health, this.alerts.openAlerts(), memo.derived);
-    health = failClosed(health, {
-      wallMs: this.engine.clock.isLive() ? Date.now() : undefined,
-      dataAsOfMs,
-      lostAfterMs: this.engine.config.telemetryLostAfterSeconds * 1000,
-    });
+    const lostAfterMs = this.engine.config.telemetryLostAfterSeconds * 1000;
+    health = failClosed(health, { wallMs: this.engine.clock.isLive() ? Date.now() : undefined, dataAsOfMs, lostAfterMs });
+    const follower = this.loop.follower();
+    if (follower) {
+      const p = follower.published;
+      health = withoutLeader(health, { wallMs: Date.now(), publishedAtMs: p?.writtenAtMs ?? null, live: p?.live ?? true, lostAfterMs });
+    }
     return { health, dataAsOfMs };
   }
 

@@ -1,6 +1,8 @@
 import { Inject, Injectable, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { Subscription } from 'rxjs';
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../config/config.tokens.js';
+import { ReplicaCoordinator } from '../replicas/replica-coordinator.js';
 import { RolloutsModule } from '../rollouts/rollouts.module.js';
 import { AnnotationSender } from './grafana/annotation-sender.js';
 import { GrafanaAnnotations } from './grafana/grafana-annotations.service.js';
@@ -28,20 +30,29 @@ function createQueue(config: AppConfig): NotificationQueue {
 
 // Starts the senders and the relay once the app is up, and stops them before storage closes
 // (onModuleDestroy runs before TypeORM's shutdown hook): sends in flight finish and are recorded.
+// Only the leader relays the outbox (replicas); every replica's senders work the queue.
 @Injectable()
 class NotifyLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
+  private subscription: Subscription | null = null;
+  private switching: Promise<void> = Promise.resolve();
+
   constructor(
     @Inject(NOTIFICATION_QUEUE) private readonly queue: NotificationQueue,
     private readonly sender: NotificationSender,
     private readonly relay: OutboxRelay,
+    private readonly replicas: ReplicaCoordinator,
   ) {}
 
   onApplicationBootstrap(): void {
     this.queue.start(this.sender.handle);
-    this.relay.start();
+    this.subscription = this.replicas.leadership.subscribe((leader) => {
+      this.switching = this.switching.then(() => (leader ? this.relay.start() : this.relay.stop()));
+    });
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.subscription?.unsubscribe();
+    await this.switching;
     this.sender.stop();
     await this.relay.stop();
     await this.queue.close();

@@ -38,6 +38,7 @@ export class OutboxRelay {
   ) {}
 
   start(): void {
+    if (!this.stopped) return;
     this.stopped = false;
     // First pass takes every undelivered row, whatever its age: the queue may be new.
     this.run(0);
@@ -58,7 +59,11 @@ export class OutboxRelay {
     const queued: string[] = [];
     try {
       for (const row of rows) {
-        await this.queue.add({ outboxId: row.id, dedupKey: row.dedupKey }, row.notBefore.getTime() - Date.now());
+        // A claimed row back here lost its sender (lease expired, or its replica died): the
+        // queue may still hold that sender's job under the plain key, so this one gets its own;
+        // the claim in the database keeps it to one send.
+        const jobKey = row.status === 'sending' ? `${row.dedupKey}.${row.attempts}` : row.dedupKey;
+        await this.queue.add({ outboxId: row.id, dedupKey: jobKey }, row.notBefore.getTime() - Date.now());
         queued.push(row.id);
       }
       this.noteRecovery();

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
 import { DeployEventEntity } from './deploy-event.entity.js';
 import type { NewDeployEvent } from './parse-deploy-events.js';
 import type { DeployEvent } from './rollout.types.js';
@@ -42,8 +42,10 @@ export class DeployEventRepository {
     });
   }
 
-  async loadAll(): Promise<DeployEvent[]> {
-    const rows = await this.dataSource.getRepository(DeployEventEntity).find({ order: { seq: 'ASC' } });
+  /** every event, or those of some rollouts, in arrival order */
+  async loadAll(rolloutIds?: readonly string[]): Promise<DeployEvent[]> {
+    const where = rolloutIds ? { rolloutId: In([...rolloutIds]) } : {};
+    const rows = await this.dataSource.getRepository(DeployEventEntity).find({ where, order: { seq: 'ASC' } });
     return rows.map((r) => ({
       eventId: r.eventId,
       type: r.type,

@@ -1,8 +1,9 @@
-import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { Subject, type Observable } from 'rxjs';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Subject, type Observable, type Subscription } from 'rxjs';
 import { badRequest } from '../common/domain-error.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../config/config.tokens.js';
+import { CHANNELS, ReplicaCoordinator } from '../replicas/replica-coordinator.js';
 import { TransactionRunner } from '../storage/transaction-runner.js';
 import { DeployEventRepository } from './deploy-event.repository.js';
 import type { ParsedDeployEvent } from './parse-deploy-events.js';
@@ -22,7 +23,13 @@ export interface RolloutChange {
   readonly rollout: RolloutState;
   /** the events of this change that were new (duplicates are not repeated here) */
   readonly events: readonly DeployEvent[];
+  /** stored by another replica (this one reloaded it): side effects of receiving it happened there */
+  readonly fromReplica?: boolean;
 }
+
+/** a NOTIFY payload naming more rollouts than fit (8000 bytes) says "reload all" */
+const ALL = '*';
+const MAX_PAYLOAD = 7000;
 
 interface CachedRollout {
   events: DeployEvent[];
@@ -31,34 +38,60 @@ interface CachedRollout {
 }
 
 // Rollout state for the rest of the service: loaded from the event log at start, kept
-// current on every write of this instance, and announced on `changes` for the analysis.
+// current on every write of this instance and, with replicas, reloaded when another replica
+// announces (NOTIFY) the rollouts it stored events of; announced on `changes` for the analysis.
 @Injectable()
 export class RolloutsService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('rollouts');
   private readonly cache = new Map<string, CachedRollout>();
   private readonly changeSubject = new Subject<RolloutChange>();
   readonly changes: Observable<RolloutChange> = this.changeSubject.asObservable();
+  private subscription: Subscription | null = null;
+  private reloading: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly repository: DeployEventRepository,
     private readonly transactions: TransactionRunner,
     private readonly metrics: RolloutsMetrics,
+    private readonly replicas: ReplicaCoordinator,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     metrics.countActiveWith(() => this.activeRollouts().length);
   }
 
   async onModuleInit(): Promise<void> {
-    const byRollout = new Map<string, DeployEvent[]>();
-    for (const e of await this.repository.loadAll()) {
-      const list = byRollout.get(e.rolloutId);
-      if (list) list.push(e);
-      else byRollout.set(e.rolloutId, [e]);
-    }
-    for (const [id, events] of byRollout) this.cache.set(id, folded(events));
+    for (const [id, events] of byRollout(await this.repository.loadAll())) this.cache.set(id, folded(events));
+    this.subscription = this.replicas.messages.subscribe((m) => {
+      if (m.channel === CHANNELS.rollouts) void this.reload(announced(m.payload));
+      else if (m.channel === 'resync') void this.reload();
+    });
   }
 
   onApplicationShutdown(): void {
+    this.subscription?.unsubscribe();
     this.changeSubject.complete();
+  }
+
+  /**
+   * Refolds rollouts (all without ids) from the event log, announcing those with events this
+   * replica had not seen: another replica stored them. Reloads run one after another.
+   */
+  reload(rolloutIds?: readonly string[]): Promise<void> {
+    this.reloading = this.reloading.then(async () => {
+      try {
+        for (const [id, events] of byRollout(await this.repository.loadAll(rolloutIds))) {
+          const known = new Set((this.cache.get(id)?.events ?? []).map((e) => e.eventId));
+          const fresh = events.filter((e) => !known.has(e.eventId));
+          if (fresh.length === 0) continue;
+          const entry = folded(events);
+          this.cache.set(id, entry);
+          this.changeSubject.next({ rollout: entry.state, events: fresh, fromReplica: true });
+        }
+      } catch (error) {
+        this.logger.warn(`reloading rollouts stored by another replica failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    });
+    return this.reloading;
   }
 
   get(rolloutId: string): RolloutState | undefined {
@@ -82,7 +115,12 @@ export class RolloutsService implements OnModuleInit, OnApplicationShutdown {
     this.checkWaveClusters(parsed);
     checkWaveCaps(parsed, (id) => this.get(id), this.config.events.maxClustersPerWave);
     const unique = new Map(parsed.map((p) => [p.event.eventId, p.event]));
-    const stored = await this.transactions.run((manager) => this.repository.append(manager, [...unique.values()], receivedAt));
+    const stored = await this.transactions.run(async (manager) => {
+      const rows = await this.repository.append(manager, [...unique.values()], receivedAt);
+      // the other replicas reload these rollouts when this commits
+      if (rows.length > 0) await this.replicas.notify(CHANNELS.rollouts, announce(rows), manager);
+      return rows;
+    });
     // a repeated id inside one request is a duplicate of its first occurrence
     const fresh = new Set(stored.map((e) => e.eventId));
     for (const { event } of parsed) {
@@ -99,13 +137,7 @@ export class RolloutsService implements OnModuleInit, OnApplicationShutdown {
   // Events later than everything folded so far are applied in place (linear in the events);
   // an event that arrives out of event-time order refolds that rollout from its log.
   private apply(stored: readonly DeployEvent[]): void {
-    const byRollout = new Map<string, DeployEvent[]>();
-    for (const e of stored) {
-      const list = byRollout.get(e.rolloutId);
-      if (list) list.push(e);
-      else byRollout.set(e.rolloutId, [e]);
-    }
-    for (const [id, fresh] of byRollout) {
+    for (const [id, fresh] of byRollout(stored)) {
       const cached = this.cache.get(id);
       let entry: CachedRollout;
       if (!cached) entry = folded(fresh);
@@ -140,6 +172,32 @@ export class RolloutsService implements OnModuleInit, OnApplicationShutdown {
         throw badRequest(`${path ? `${path}.` : ''}clusters: required for wave_started unless the rollout's plan lists wave "${event.wave}"`);
       }
     }
+  }
+}
+
+function byRollout(events: readonly DeployEvent[]): Map<string, DeployEvent[]> {
+  const out = new Map<string, DeployEvent[]>();
+  for (const e of events) {
+    const list = out.get(e.rolloutId);
+    if (list) list.push(e);
+    else out.set(e.rolloutId, [e]);
+  }
+  return out;
+}
+
+/** NOTIFY payload: a JSON array of rollout ids, or ALL */
+function announce(events: readonly DeployEvent[]): string {
+  const ids = JSON.stringify([...new Set(events.map((e) => e.rolloutId))]);
+  return ids.length > MAX_PAYLOAD ? ALL : ids;
+}
+
+/** undefined: reload all */
+function announced(payload: string): string[] | undefined {
+  try {
+    const ids: unknown = JSON.parse(payload);
+    return Array.isArray(ids) && ids.every((id) => typeof id === 'string') ? ids : undefined;
+  } catch {
+    return undefined;
   }
 }
 

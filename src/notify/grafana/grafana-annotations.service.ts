@@ -59,7 +59,9 @@ export class GrafanaAnnotations implements OnModuleInit, OnModuleDestroy {
   onModuleInit(): void {
     if (!this.target) return;
     // After the events are stored (RolloutsService announces only committed events).
-    this.subscription = this.rollouts.changes.subscribe(({ events }) => {
+    // A replica annotates what it received; what it reloaded was annotated where it arrived.
+    this.subscription = this.rollouts.changes.subscribe(({ events, fromReplica }) => {
+      if (fromReplica) return;
       this.pending = this.pending.then(() => this.deployEvents(events)).catch((error: unknown) => this.warn('deploy event', error));
     });
   }

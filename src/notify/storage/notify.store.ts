@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AlertView } from '../../alerts/alert.types.js';
+import { ReplicaCoordinator } from '../../replicas/replica-coordinator.js';
 import type { AttemptOutcome } from './notification-attempt.entity.js';
 import type { OutboxKind, OutboxStatus } from './notification-outbox.entity.js';
 
@@ -97,7 +98,23 @@ export const OPEN_STATUSES: readonly OutboxStatus[] = ['pending', 'queued', 'sen
 // never hold a transaction open across a network call.
 @Injectable()
 export class NotifyStore {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  /**
+   * Replicas: a row claimed by a process whose replica session is gone (killed mid-send) is
+   * free again at once instead of after its lease. The session is the coordinator's, named
+   * `wavewatch <id>` (application_name keeps 63 characters).
+   */
+  private readonly claimantGone: string;
+  private readonly claimant: string | null;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    replicas: ReplicaCoordinator,
+  ) {
+    this.claimant = replicas.shared ? replicas.id : null;
+    this.claimantGone = replicas.shared
+      ? `OR (status = 'sending' AND claimed_by IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_stat_activity s WHERE s.application_name = left('wavewatch ' || notify_outbox.claimed_by, 63)))`
+      : '';
+  }
 
   /** Inside the caller's transaction; a transition written twice is kept once. */
   async insert(manager: EntityManager, rows: readonly NewOutboxRow[]): Promise<number> {
@@ -153,14 +170,14 @@ export class NotifyStore {
     return rows[0] ? toRow(rows[0]) : null;
   }
 
-  /** Rows to hand to the queue: new ones, ones queued long ago (the queue may have lost them), expired leases. */
+  /** Rows to hand to the queue: new ones, ones queued long ago (the queue may have lost them), expired leases, dead claimants. */
   async dueForQueue(staleSeconds: number, limit: number): Promise<OutboxRow[]> {
     const rows: Raw[] = await this.db.query(
       `SELECT * FROM notify_outbox
        WHERE (group_id IS NULL OR kind = 'group')
          AND (status = 'pending'
           OR (status = 'queued' AND queued_at < now() - make_interval(secs => $1))
-          OR (status = 'sending' AND lease_until < now()))
+          OR (status = 'sending' AND lease_until < now()) ${this.claimantGone})
        ORDER BY created_at LIMIT $2`,
       [staleSeconds, limit],
     );
@@ -198,10 +215,10 @@ export class NotifyStore {
   async claim(id: string, leaseMs: number): Promise<number | null> {
     const rows = returned(
       await this.db.query(
-        `UPDATE notify_outbox SET status = 'sending', attempts = attempts + 1, lease_until = now() + make_interval(secs => $2)
-       WHERE id = $1 AND (status IN ('pending', 'queued') OR (status = 'sending' AND lease_until < now()))
+        `UPDATE notify_outbox SET status = 'sending', attempts = attempts + 1, lease_until = now() + make_interval(secs => $2), claimed_by = $3
+       WHERE id = $1 AND (status IN ('pending', 'queued') OR (status = 'sending' AND lease_until < now()) ${this.claimantGone})
        RETURNING attempts`,
-        [id, leaseMs / 1000],
+        [id, leaseMs / 1000, this.claimant],
       ),
     );
     return rows[0] ? Number(rows[0].attempts) : null;

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../../config/config.schema.js';
 import { APP_CONFIG } from '../../config/config.tokens.js';
+import { CHANNELS, ReplicaCoordinator } from '../../replicas/replica-coordinator.js';
 import { SignalStore, type FinalPoint } from '../signal-store.js';
 
 /** what the database held at start */
@@ -23,8 +24,20 @@ interface PointRow {
   written_ms: number | string;
 }
 
+/** what a read of the other replicas' points brought */
+export interface ImportedPoints {
+  readonly points: number;
+  /** some rows were written since the previous read (not only the overlap read again) */
+  readonly fresh: boolean;
+}
+
 const ROWS_PER_INSERT = 2000;
 const ROWS_PER_READ = 5000;
+/**
+ * Other replicas' points are read again this far back in write time: an INSERT's written_at is
+ * its transaction's start, so a slow statement commits rows older than ones already read.
+ */
+const IMPORT_OVERLAP_MS = 5000;
 /** written within this of its event time: the point was live */
 export const LIVE_LAG_MS = 5 * 60_000;
 
@@ -39,11 +52,16 @@ export class SignalHistory implements OnModuleInit {
   private readonly windowMs: number;
   private restoredHistory: RestoredHistory | null = null;
   private nextPruneMs = -Infinity;
-  private writing: Promise<void> = Promise.resolve();
+  private writing: Promise<unknown> = Promise.resolve();
+  /** other replicas' points written after this (database time, ms) are not read yet */
+  private importedAfterMs = -Infinity;
+  /** clusters this replica wrote itself: wall time of the last write */
+  private readonly ownWrites = new Map<string, number>();
 
   constructor(
     private readonly store: SignalStore,
     private readonly db: DataSource,
+    private readonly replicas: ReplicaCoordinator,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.windowMs = config.signals.windowSeconds * 1000;
@@ -61,8 +79,61 @@ export class SignalHistory implements OnModuleInit {
 
   /** writes the steps that became final since the last call; calls run one after another */
   flush(): Promise<void> {
-    this.writing = this.writing.catch(() => undefined).then(() => this.write());
-    return this.writing;
+    return this.serial(() => this.write());
+  }
+
+  /**
+   * Loads the final points other replicas wrote since the last call into the signal store, so
+   * push can be sharded by cluster over replicas and every replica sees the whole fleet.
+   */
+  importForeign(): Promise<ImportedPoints> {
+    if (!this.replicas.shared) return Promise.resolve({ points: 0, fresh: false });
+    return this.serial(() => this.readForeign());
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.writing.catch(() => undefined).then(work);
+    this.writing = next;
+    return next;
+  }
+
+  private async readForeign(): Promise<ImportedPoints> {
+    const byCluster = new Map<string, FinalPoint[]>();
+    let points = 0;
+    const readAfterMs = this.importedAfterMs;
+    let newestWritten = this.importedAfterMs;
+    let after = { written: new Date(this.importedAfterMs === -Infinity ? 0 : this.importedAfterMs - IMPORT_OVERLAP_MS).toISOString(), cluster: '', at: new Date(0).toISOString() };
+    for (;;) {
+      const rows = await this.db.query<(PointRow & { written_at: string })[]>(
+        `SELECT "cluster", (extract(epoch from "step_at") * 1000)::float8 AS "ms", "signal_values", (extract(epoch from "written_at") * 1000)::float8 AS "written_ms", "written_at"::text AS "written_at"
+         FROM "signal_points" WHERE "writer" <> $1 AND ("written_at", "cluster", "step_at") > ($2::timestamptz, $3, $4::timestamptz)
+         ORDER BY "written_at", "cluster", "step_at" LIMIT ${ROWS_PER_READ}`,
+        [this.replicas.id, after.written, after.cluster, after.at],
+      );
+      for (const row of rows) {
+        const ms = Number(row.ms);
+        let list = byCluster.get(row.cluster);
+        if (!list) byCluster.set(row.cluster, (list = []));
+        list.push({ stepMs: ms, values: row.signal_values });
+        newestWritten = Math.max(newestWritten, Number(row.written_ms));
+        points++;
+      }
+      if (rows.length < ROWS_PER_READ) break;
+      const last = rows[rows.length - 1]!;
+      after = { written: last.written_at, cluster: last.cluster, at: new Date(Number(last.ms)).toISOString() };
+    }
+    const stepMs = this.store.stepMs;
+    const now = Date.now();
+    for (const [cluster, list] of byCluster) {
+      list.sort((a, b) => a.stepMs - b.stepMs);
+      this.store.restoreFinalSteps(cluster, list);
+      const end = list[list.length - 1]!.stepMs + stepMs;
+      // what came from elsewhere is not written again under this replica's name
+      this.persistedBefore.set(cluster, Math.max(this.persistedBefore.get(cluster) ?? -Infinity, end / stepMs));
+      if (now - (this.ownWrites.get(cluster) ?? -Infinity) < LIVE_LAG_MS) this.replicas.noteSharedCluster(list.length);
+    }
+    this.importedAfterMs = newestWritten;
+    return { points, fresh: newestWritten > readAfterMs };
   }
 
   private async write(): Promise<void> {
@@ -89,14 +160,18 @@ export class SignalHistory implements OnModuleInit {
       done.set(info.name, end);
     }
     for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+      // two replicas fed the same cluster write the same (cluster, step): the last writer wins
       await this.db.query(
-        `INSERT INTO "signal_points" ("cluster", "step_at", "signal_values")
-         SELECT r.cluster, r.step_at, r.signal_values FROM jsonb_to_recordset($1::jsonb) AS r(cluster text, step_at timestamptz, signal_values jsonb)
-         ON CONFLICT ("cluster", "step_at") DO UPDATE SET "signal_values" = EXCLUDED."signal_values", "written_at" = now()`,
-        [JSON.stringify(rows.slice(i, i + ROWS_PER_INSERT))],
+        `INSERT INTO "signal_points" ("cluster", "step_at", "signal_values", "writer")
+         SELECT r.cluster, r.step_at, r.signal_values, $2 FROM jsonb_to_recordset($1::jsonb) AS r(cluster text, step_at timestamptz, signal_values jsonb)
+         ON CONFLICT ("cluster", "step_at") DO UPDATE SET "signal_values" = EXCLUDED."signal_values", "written_at" = now(), "writer" = EXCLUDED."writer"`,
+        [JSON.stringify(rows.slice(i, i + ROWS_PER_INSERT)), this.replicas.id],
       );
     }
+    const now = Date.now();
     for (const [cluster, end] of done) this.persistedBefore.set(cluster, end);
+    for (const r of rows) this.ownWrites.set(r.cluster, now);
+    if (rows.length > 0) await this.replicas.notify(CHANNELS.points);
     await this.prune();
   }
 
@@ -142,6 +217,7 @@ export class SignalHistory implements OnModuleInit {
         const ms = Number(row.ms);
         points.push({ stepMs: ms, values: row.signal_values });
         if (!newestRow || ms > Number(newestRow.ms)) newestRow = row;
+        this.importedAfterMs = Math.max(this.importedAfterMs, Number(row.written_ms));
         total++;
       }
       if (rows.length < ROWS_PER_READ) break;

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { AppConfig } from '../../config/config.schema.js';
 import { APP_CONFIG } from '../../config/config.tokens.js';
+import { ReplicaCoordinator } from '../../replicas/replica-coordinator.js';
 import { SignalStore } from '../../signals/signal-store.js';
 import { PullMetrics } from './pull.metrics.js';
 import { PullSource } from './pull-source.js';
@@ -8,6 +9,7 @@ import { PullSource } from './pull-source.js';
 // Live pull mode: at start the whole lookback is fetched (a restart keeps its baselines),
 // then every pull step what became due. A failed batch keeps nothing and is asked again;
 // meanwhile the clusters' newest points age and the analysis reports telemetry loss.
+// With replicas only the leader pulls (the others read its points from signal_points).
 @Injectable()
 export class PrometheusPullService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('pull');
@@ -22,6 +24,7 @@ export class PrometheusPullService implements OnApplicationBootstrap, OnModuleDe
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly store: SignalStore,
     metrics: PullMetrics,
+    private readonly replicas: ReplicaCoordinator,
   ) {
     const source = config.sources.prometheus;
     this.intervalMs = (source?.stepSeconds ?? config.signals.stepSeconds) * 1000;
@@ -61,6 +64,7 @@ export class PrometheusPullService implements OnApplicationBootstrap, OnModuleDe
   }
 
   private async run(): Promise<void> {
+    if (!this.replicas.isLeader()) return;
     try {
       const steps = await this.source!.pullDue(Date.now(), this.store);
       if (this.failures > 0) this.logger.log(`pull recovered after ${this.failures} failed batches`);
