@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PROMETHEUS_BINARY, prometheusAvailable, startPrometheus, type RunningPrometheus } from '../bench/prometheus-process.js';
+import { rolloutItems } from '../scenarios/deploy-events.js';
 import { loadScenario, scenarioPath } from '../scenarios/index.js';
 import { fetchAlerts, replay } from '../scenarios/replay-runner.js';
 import { everyExpression, panelExpressions, withAllSelected } from './support/dashboard-expressions.js';
@@ -88,7 +89,15 @@ describe('dashboard queries on Prometheus 2.42', { skip: available ? false : 'pr
 
   it('after a replay, every panel and annotation query of both dashboards returns series', async () => {
     const fromS = Date.now() / 1000 - 5;
-    await replay(loadScenario(scenarioPath('collapse-small')), app.url);
+    const scenario = loadScenario(scenarioPath('collapse-small'));
+    // A wave's controls exist only between the rollout's start and that wave's, a moment of
+    // wall time in a fast replay: pause there until Prometheus has scraped them.
+    const lastWaveStartMs = Math.max(...rolloutItems(scenario).filter((i) => i.kind === 'deploy' && i.event.type === 'wave_started').map((i) => i.atMs));
+    const pauseAtMs = lastWaveStartMs - 60_000;
+    await replay(scenario, app.url, { untilMs: pauseAtMs });
+    await fetchAlerts(app.url); // catch-up: the paused step is evaluated
+    await new Promise((r) => setTimeout(r, 1000));
+    await replay(scenario, app.url, { afterMs: pauseAtMs });
     const alerts = await fetchAlerts(app.url);
     assert.ok(alerts.some((a) => a.name === 'DnsFailureMaskedByCache'), 'the replay raised the DNS alert the annotations show');
     // two more scrapes after the last evaluated step
