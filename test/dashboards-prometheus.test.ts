@@ -90,14 +90,22 @@ describe('dashboard queries on Prometheus 2.42', { skip: available ? false : 'pr
   it('after a replay, every panel and annotation query of both dashboards returns series', async () => {
     const fromS = Date.now() / 1000 - 5;
     const scenario = loadScenario(scenarioPath('collapse-small'));
-    // A wave's controls exist only between the rollout's start and that wave's, a moment of
-    // wall time in a fast replay: pause there until Prometheus has scraped them.
-    const lastWaveStartMs = Math.max(...rolloutItems(scenario).filter((i) => i.kind === 'deploy' && i.event.type === 'wave_started').map((i) => i.atMs));
-    const pauseAtMs = lastWaveStartMs - 60_000;
-    await replay(scenario, app.url, { untilMs: pauseAtMs });
-    await fetchAlerts(app.url); // catch-up: the paused step is evaluated
-    await new Promise((r) => setTimeout(r, 1000));
-    await replay(scenario, app.url, { afterMs: pauseAtMs });
+    // Some series exist only for a moment of wall time in a fast replay: a wave's controls
+    // (between the rollout's start and that wave's), a wave in progress (between its start and
+    // completion). Pause inside each such window, evaluated, until Prometheus has scraped it.
+    const deploys = rolloutItems(scenario).flatMap((i) => (i.kind === 'deploy' ? [i] : []));
+    const at = (type: string): number[] => deploys.filter((i) => i.event.type === type).map((i) => i.atMs);
+    const started = at('wave_started');
+    const completed = at('wave_completed');
+    const pauses = [Math.max(...started) - 60_000, ...started.map((s, i) => (s + completed[i]!) / 2)].sort((a, b) => a - b);
+    let afterMs: number | undefined;
+    for (const untilMs of pauses) {
+      await replay(scenario, app.url, { ...(afterMs !== undefined && { afterMs }), untilMs });
+      await fetchAlerts(app.url); // catch-up: the paused step is evaluated
+      await new Promise((r) => setTimeout(r, 1000));
+      afterMs = untilMs;
+    }
+    await replay(scenario, app.url, { afterMs });
     const alerts = await fetchAlerts(app.url);
     assert.ok(alerts.some((a) => a.name === 'DnsFailureMaskedByCache'), 'the replay raised the DNS alert the annotations show');
     // two more scrapes after the last evaluated step
