@@ -4,6 +4,7 @@ import { printIngestToAlert, runIngestToAlertBench } from './ingest-to-alert.ben
 import { runIngestBench } from './ingest.bench.js';
 import { printMemoryBench, runMemoryBench } from './memory.bench.js';
 import { runPullBench } from './pull.bench.js';
+import { runReplicasBench } from './replicas.bench.js';
 
 // `npm run bench [-- ingest|analysis|latency|pull|clusters|memory]`: every bench in turn (or the ones named),
 // each bounded in time, each printing its own figures.
@@ -20,6 +21,7 @@ if (only.has('clusters')) {
   const [maxClusters, main] = args.filter((a) => !/^[a-z]+$/.test(a));
   await runClustersBench(maxClusters ? Number(maxClusters) : undefined, main);
 }
+if (only.has('replicas')) await runReplicasBench(); // not in the default run: ~3 min per 10,000 clusters, sizes in REPLICAS_BENCH_CLUSTERS
 if (only.has('memory')) {
   // not in the default run: a million series take a few minutes and GiBs
   const sizes = args.filter((a) => /^\d+$/.test(a)).map(Number);

@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { Gauge, Histogram, type Registry } from 'prom-client';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AnalysisResult } from '../analysis/analysis.types.js';
+import { METRICS_REGISTRY } from '../ops/metrics.tokens.js';
 import { CHANNELS, ReplicaCoordinator } from './replica-coordinator.js';
 
 export interface PublishedEvaluation {
@@ -31,10 +33,23 @@ export class LeadLostError extends Error {
 // its lock without noticing yet cannot write a step twice (its transaction rolls back).
 @Injectable()
 export class SharedEvaluation {
+  private readonly seconds: Histogram<'op'>;
+  private readonly resultBytes: Gauge;
+
   constructor(
     private readonly db: DataSource,
     private readonly replicas: ReplicaCoordinator,
-  ) {}
+    @Inject(METRICS_REGISTRY) registry: Registry,
+  ) {
+    this.seconds = new Histogram({
+      name: 'wavewatch_replica_evaluation_seconds',
+      help: 'Time to store (op="publish", leader) or load (op="read", followers and a new leader) the newest evaluated result in evaluation_state.',
+      labelNames: ['op'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    });
+    this.resultBytes = new Gauge({ name: 'wavewatch_replica_evaluation_result_bytes', help: 'Size of the newest published result as JSON text (leader).', registers: [registry] });
+  }
 
   /** inside the step's transaction; throws LeadLostError when another leader is at or past it */
   async advance(manager: EntityManager, stepMs: number, live: boolean): Promise<void> {
@@ -52,19 +67,25 @@ export class SharedEvaluation {
 
   /** the result of the newest step, for the followers' gate; then tells them */
   async publish(result: AnalysisResult): Promise<void> {
+    const end = this.seconds.startTimer({ op: 'publish' });
+    const json = JSON.stringify(result);
+    this.resultBytes.set(json.length);
     await this.db.query(`UPDATE "evaluation_state" SET "result" = $1::jsonb, "written_at" = now() WHERE "id" = 1 AND "evaluated_through" = $2 AND "leader" = $3`, [
-      JSON.stringify(result),
+      json,
       new Date(result.evaluatedAt).toISOString(),
       this.replicas.id,
     ]);
+    end();
     await this.replicas.notify(CHANNELS.evaluation, String(result.evaluatedAt));
   }
 
   async read(): Promise<PublishedEvaluation | null> {
+    const end = this.seconds.startTimer({ op: 'read' });
     const rows = await this.db.query<StateRow[]>(
       `SELECT (extract(epoch from "evaluated_through") * 1000)::float8 AS "through_ms", "result", "mode", "leader", (extract(epoch from "written_at") * 1000)::float8 AS "written_ms"
        FROM "evaluation_state" WHERE "id" = 1`,
     );
+    end();
     const row = rows[0];
     if (!row) return null;
     return { evaluatedThroughMs: Number(row.through_ms), result: row.result, live: row.mode === 'live', leader: row.leader, writtenAtMs: Number(row.written_ms) };

@@ -1,7 +1,9 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Counter, Histogram, type Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../../config/config.schema.js';
 import { APP_CONFIG } from '../../config/config.tokens.js';
+import { METRICS_REGISTRY } from '../../ops/metrics.tokens.js';
 import { CHANNELS, ReplicaCoordinator } from '../../replicas/replica-coordinator.js';
 import { SignalStore, type FinalPoint } from '../signal-store.js';
 
@@ -22,6 +24,14 @@ interface PointRow {
   ms: number | string;
   signal_values: Record<string, number>;
   written_ms: number | string;
+}
+
+interface ForeignRow {
+  cluster: string;
+  ms: number | string;
+  json: string;
+  written_ms: number | string;
+  written_at: string;
 }
 
 /** what a read of the other replicas' points brought */
@@ -55,16 +65,34 @@ export class SignalHistory implements OnModuleInit {
   private writing: Promise<unknown> = Promise.resolve();
   /** other replicas' points written after this (database time, ms) are not read yet */
   private importedAfterMs = -Infinity;
+  /** database time at the start of the previous read (or of the load at start), ms */
+  private previousReadDbMs = -Infinity;
   /** clusters this replica wrote itself: wall time of the last write */
   private readonly ownWrites = new Map<string, number>();
+  /**
+   * points read within the overlap (cluster, step, written_at → written_at): each is read about
+   * once a second for IMPORT_OVERLAP_MS; restoring it each time cost the follower ~5× the work
+   * (bench/replicas.bench.ts). A row rewritten later has a new written_at and is read again.
+   */
+  private readonly recentlyImported = new Map<string, number>();
+  private readonly foreignReadSeconds: Histogram;
+  private readonly foreignRows: Counter;
 
   constructor(
     private readonly store: SignalStore,
     private readonly db: DataSource,
     private readonly replicas: ReplicaCoordinator,
     @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
     this.windowMs = config.signals.windowSeconds * 1000;
+    this.foreignReadSeconds = new Histogram({
+      name: 'wavewatch_replica_point_read_seconds',
+      help: "Time of one read of the other replicas' new signal points into this replica's signal windows (about once a second).",
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    });
+    this.foreignRows = new Counter({ name: 'wavewatch_replica_point_rows_read_total', help: "Signal point rows read from the other replicas (each read re-reads the last 5 s of writes).", registers: [registry] });
   }
 
   async onModuleInit(): Promise<void> {
@@ -98,24 +126,37 @@ export class SignalHistory implements OnModuleInit {
   }
 
   private async readForeign(): Promise<ImportedPoints> {
+    const end = this.foreignReadSeconds.startTimer();
     const byCluster = new Map<string, FinalPoint[]>();
     let points = 0;
+    let rowsRead = 0;
     const readAfterMs = this.importedAfterMs;
     let newestWritten = this.importedAfterMs;
-    let after = { written: new Date(this.importedAfterMs === -Infinity ? 0 : this.importedAfterMs - IMPORT_OVERLAP_MS).toISOString(), cluster: '', at: new Date(0).toISOString() };
+    // A row not read yet was written after the newest one read, or committed late: its
+    // transaction started at most IMPORT_OVERLAP_MS before the previous read. Once the others
+    // stop writing the bound stops at the newest row instead of re-reading its last 5 s each second.
+    const fromMs = Math.min(this.importedAfterMs, this.previousReadDbMs - IMPORT_OVERLAP_MS);
+    this.previousReadDbMs = await this.databaseNowMs();
+    let after = { written: new Date(fromMs === -Infinity ? 0 : fromMs).toISOString(), cluster: '', at: new Date(0).toISOString() };
     for (;;) {
-      const rows = await this.db.query<(PointRow & { written_at: string })[]>(
-        `SELECT "cluster", (extract(epoch from "step_at") * 1000)::float8 AS "ms", "signal_values", (extract(epoch from "written_at") * 1000)::float8 AS "written_ms", "written_at"::text AS "written_at"
+      // signal_values as text: a row read again in the overlap is recognised and never parsed twice
+      const rows = await this.db.query<ForeignRow[]>(
+        `SELECT "cluster", (extract(epoch from "step_at") * 1000)::float8 AS "ms", "signal_values"::text AS "json", (extract(epoch from "written_at") * 1000)::float8 AS "written_ms", "written_at"::text AS "written_at"
          FROM "signal_points" WHERE "writer" <> $1 AND ("written_at", "cluster", "step_at") > ($2::timestamptz, $3, $4::timestamptz)
          ORDER BY "written_at", "cluster", "step_at" LIMIT ${ROWS_PER_READ}`,
         [this.replicas.id, after.written, after.cluster, after.at],
       );
       for (const row of rows) {
         const ms = Number(row.ms);
+        const written = Number(row.written_ms);
+        newestWritten = Math.max(newestWritten, written);
+        rowsRead++;
+        const key = `${row.cluster}\u0000${ms}\u0000${written}`;
+        if (this.recentlyImported.has(key)) continue;
+        this.recentlyImported.set(key, written);
         let list = byCluster.get(row.cluster);
         if (!list) byCluster.set(row.cluster, (list = []));
-        list.push({ stepMs: ms, values: row.signal_values });
-        newestWritten = Math.max(newestWritten, Number(row.written_ms));
+        list.push({ stepMs: ms, values: JSON.parse(row.json) as Record<string, number> });
         points++;
       }
       if (rows.length < ROWS_PER_READ) break;
@@ -133,6 +174,10 @@ export class SignalHistory implements OnModuleInit {
       if (now - (this.ownWrites.get(cluster) ?? -Infinity) < LIVE_LAG_MS) this.replicas.noteSharedCluster(list.length);
     }
     this.importedAfterMs = newestWritten;
+    const nextFromMs = Math.min(newestWritten, this.previousReadDbMs - IMPORT_OVERLAP_MS);
+    for (const [key, written] of this.recentlyImported) if (written < nextFromMs) this.recentlyImported.delete(key);
+    this.foreignRows.inc(rowsRead);
+    end();
     return { points, fresh: newestWritten > readAfterMs };
   }
 
@@ -183,7 +228,13 @@ export class SignalHistory implements OnModuleInit {
     await this.db.query(`DELETE FROM "signal_points" WHERE "step_at" < $1`, [new Date(watermark - this.windowMs).toISOString()]);
   }
 
+  private async databaseNowMs(): Promise<number> {
+    const rows = await this.db.query<{ ms: number | string }[]>(`SELECT (extract(epoch from now()) * 1000)::float8 AS "ms"`);
+    return Number(rows[0]?.ms);
+  }
+
   private async load(): Promise<RestoredHistory | null> {
+    if (this.replicas.shared) this.previousReadDbMs = await this.databaseNowMs();
     const newest = await this.db.query<{ newest: Date | string | null }[]>(`SELECT max("step_at") AS "newest" FROM "signal_points"`);
     const newestAt = newest[0]?.newest;
     if (newestAt === null || newestAt === undefined) return null;
