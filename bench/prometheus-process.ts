@@ -42,3 +42,26 @@ export async function startPrometheus(configYaml: string, extraArgs: readonly st
   const { pid, stop } = await startStoreProcess('prometheus', PROMETHEUS_BINARY, args, dir, `${url}/-/ready`);
   return { url, pid, stop };
 }
+
+/** remote_write's queue tuned to send within a second (tests wait on delivery, not on batching) */
+export const FAST_REMOTE_WRITE_QUEUE = '    queue_config: { batch_send_deadline: 1s, max_samples_per_send: 500, min_backoff: 100ms, max_backoff: 1s }';
+
+/** A config that scrapes one target every second as `cluster` and remote-writes to `writeUrl`. */
+export function scrapeAndRemoteWriteConfig(o: { target: string; cluster: string; writeUrl: string; externalLabels?: Record<string, string> }): string {
+  const external = Object.entries(o.externalLabels ?? {}).map(([k, v]) => `${k}: '${v}'`);
+  return [
+    'global:',
+    '  scrape_interval: 1s',
+    '  evaluation_interval: 1s',
+    ...(external.length > 0 ? [`  external_labels: { ${external.join(', ')} }`] : []),
+    'scrape_configs:',
+    '  - job_name: apiserver',
+    '    static_configs:',
+    `      - targets: ['${o.target}']`,
+    `        labels: { cluster: '${o.cluster}' }`,
+    'remote_write:',
+    `  - url: ${o.writeUrl}`,
+    FAST_REMOTE_WRITE_QUEUE,
+    '',
+  ].join('\n');
+}

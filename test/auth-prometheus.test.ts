@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
-import { PROMETHEUS_BINARY, prometheusAvailable, startPrometheus, type RunningPrometheus } from '../bench/prometheus-process.js';
+import { FAST_REMOTE_WRITE_QUEUE, PROMETHEUS_BINARY, prometheusAvailable, startPrometheus, type RunningPrometheus } from '../bench/prometheus-process.js';
 import { startApp, type RunningApp } from './support/start-app.js';
 
 // A real Prometheus 2.42 sends its remote_write credentials the two ways its configuration
@@ -51,7 +51,7 @@ describe('Prometheus 2.42 remote_write with a token', { skip: available ? false 
     await new Promise<void>((resolve) => exporter.listen(0, '127.0.0.1', resolve));
     const address = exporter.address();
     const target = `127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    const queue = '    queue_config: { batch_send_deadline: 1s, max_samples_per_send: 500, min_backoff: 100ms, max_backoff: 1s }';
+    const queue = FAST_REMOTE_WRITE_QUEUE;
     prometheus = await startPrometheus(
       [
         'global: { scrape_interval: 1s, evaluation_interval: 1s }',

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { PROMETHEUS_BINARY, prometheusAvailable, startPrometheus, type RunningPrometheus } from '../bench/prometheus-process.js';
+import { PROMETHEUS_BINARY, prometheusAvailable, scrapeAndRemoteWriteConfig, startPrometheus, type RunningPrometheus } from '../bench/prometheus-process.js';
 import { poll } from './support/poll.js';
 import { startApp, type RunningApp } from './support/start-app.js';
 
@@ -43,22 +43,7 @@ describe('Prometheus 2.42 remote_write end to end', { skip: available ? false : 
     await new Promise<void>((resolve) => exporter.listen(0, '127.0.0.1', resolve));
     const address = exporter.address();
     const target = `127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    prometheus = await startPrometheus(
-      [
-        'global:',
-        '  scrape_interval: 1s',
-        '  evaluation_interval: 1s',
-        'scrape_configs:',
-        '  - job_name: apiserver',
-        '    static_configs:',
-        `      - targets: ['${target}']`,
-        `        labels: { cluster: '${CLUSTER}' }`,
-        'remote_write:',
-        `  - url: ${app.url}/api/v1/write`,
-        '    queue_config: { batch_send_deadline: 1s, max_samples_per_send: 500, min_backoff: 100ms, max_backoff: 1s }',
-        '',
-      ].join('\n'),
-    );
+    prometheus = await startPrometheus(scrapeAndRemoteWriteConfig({ target, cluster: CLUSTER, writeUrl: `${app.url}/api/v1/write` }));
   });
 
   after(async () => {

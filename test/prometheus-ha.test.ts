@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { PROMETHEUS_BINARY, prometheusAvailable, startPrometheus, type RunningPrometheus } from '../bench/prometheus-process.js';
+import { PROMETHEUS_BINARY, prometheusAvailable, scrapeAndRemoteWriteConfig, startPrometheus, type RunningPrometheus } from '../bench/prometheus-process.js';
 import { poll } from './support/poll.js';
 import { startApp, type RunningApp } from './support/start-app.js';
 
@@ -18,21 +18,7 @@ const RATE = 10;
 const STEP_SECONDS = 5;
 
 function prometheusConfig(replica: string, target: string, writeUrl: string): string {
-  return [
-    'global:',
-    '  scrape_interval: 1s',
-    '  evaluation_interval: 1s',
-    `  external_labels: { prometheus_replica: '${replica}' }`,
-    'scrape_configs:',
-    '  - job_name: apiserver',
-    '    static_configs:',
-    `      - targets: ['${target}']`,
-    `        labels: { cluster: '${CLUSTER}' }`,
-    'remote_write:',
-    `  - url: ${writeUrl}`,
-    '    queue_config: { batch_send_deadline: 1s, max_samples_per_send: 500, min_backoff: 100ms, max_backoff: 1s }',
-    '',
-  ].join('\n');
+  return scrapeAndRemoteWriteConfig({ target, cluster: CLUSTER, writeUrl, externalLabels: { prometheus_replica: replica } });
 }
 
 async function metric(app: RunningApp, line: string): Promise<number> {
