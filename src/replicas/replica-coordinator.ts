@@ -16,12 +16,18 @@ const LOCK_ID = 1;
 export const CHANNELS = {
   /** the leader published an evaluated step (alerts and the gate's result changed) */
   evaluation: 'wavewatch_evaluation',
-  /** deploy events were stored; payload: rollout ids, comma separated */
+  /** deploy events were stored; payload: a JSON array of rollout ids, or * for all */
   rollouts: 'wavewatch_rollouts',
   /** a replica wrote final signal points */
   points: 'wavewatch_points',
 } as const;
 export type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];
+
+/** PostgreSQL refuses a NOTIFY payload of 8000 bytes or more (bytes, not characters) */
+export const MAX_NOTIFY_PAYLOAD_BYTES = 7000;
+
+/** whether a payload fits a NOTIFY (callers send a shorter one, e.g. "all", when not) */
+export const fitsNotify = (payload: string): boolean => Buffer.byteLength(payload, 'utf8') <= MAX_NOTIFY_PAYLOAD_BYTES;
 
 export interface ReplicaMessage {
   /** 'resync': the listening session was (re)connected, messages may have been missed */
@@ -108,7 +114,9 @@ export class ReplicaCoordinator implements OnModuleInit, OnModuleDestroy {
   /** NOTIFY the other replicas; with a manager, delivered when its transaction commits */
   async notify(channel: Channel, payload = '', manager?: EntityManager): Promise<void> {
     if (!this.shared) return;
-    await (manager ?? this.db).query('SELECT pg_notify($1, $2)', [channel, payload.slice(0, 7000)]);
+    // a cut payload would be corrupt JSON and a too long one fails the caller's transaction
+    if (!fitsNotify(payload)) throw new Error(`NOTIFY ${channel}: payload of ${Buffer.byteLength(payload, 'utf8')} bytes over ${MAX_NOTIFY_PAYLOAD_BYTES}`);
+    await (manager ?? this.db).query('SELECT pg_notify($1, $2)', [channel, payload]);
   }
 
   private poll(): Promise<void> {

@@ -3,7 +3,7 @@ import { Subject, type Observable, type Subscription } from 'rxjs';
 import { badRequest } from '../common/domain-error.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../config/config.tokens.js';
-import { CHANNELS, ReplicaCoordinator } from '../replicas/replica-coordinator.js';
+import { CHANNELS, fitsNotify, ReplicaCoordinator } from '../replicas/replica-coordinator.js';
 import { TransactionRunner } from '../storage/transaction-runner.js';
 import { DeployEventRepository } from './deploy-event.repository.js';
 import type { ParsedDeployEvent } from './parse-deploy-events.js';
@@ -29,7 +29,6 @@ export interface RolloutChange {
 
 /** a NOTIFY payload naming more rollouts than fit (8000 bytes) says "reload all" */
 const ALL = '*';
-const MAX_PAYLOAD = 7000;
 
 interface CachedRollout {
   events: DeployEvent[];
@@ -188,7 +187,8 @@ function byRollout(events: readonly DeployEvent[]): Map<string, DeployEvent[]> {
 /** NOTIFY payload: a JSON array of rollout ids, or ALL */
 function announce(events: readonly DeployEvent[]): string {
   const ids = JSON.stringify([...new Set(events.map((e) => e.rolloutId))]);
-  return ids.length > MAX_PAYLOAD ? ALL : ids;
+  // rollout ids may hold multi-byte characters: the bound is NOTIFY's, in bytes
+  return fitsNotify(ids) ? ids : ALL;
 }
 
 /** undefined: reload all */
