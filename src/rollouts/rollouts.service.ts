@@ -29,6 +29,7 @@ export interface RolloutChange {
 
 /** a NOTIFY payload naming more rollouts than fit (8000 bytes) says "reload all" */
 const ALL = '*';
+const RELOAD_RETRY_MS = 1000;
 
 interface CachedRollout {
   events: DeployEvent[];
@@ -47,6 +48,8 @@ export class RolloutsService implements OnModuleInit, OnApplicationShutdown {
   readonly changes: Observable<RolloutChange> = this.changeSubject.asObservable();
   private subscription: Subscription | null = null;
   private reloading: Promise<void> = Promise.resolve();
+  /** rollouts whose reload failed (ALL: every one), retried together a second later */
+  private retry: { ids: Set<string> | typeof ALL; timer: NodeJS.Timeout } | null = null;
 
   constructor(
     private readonly repository: DeployEventRepository,
@@ -67,6 +70,8 @@ export class RolloutsService implements OnModuleInit, OnApplicationShutdown {
   }
 
   onApplicationShutdown(): void {
+    if (this.retry) clearTimeout(this.retry.timer);
+    this.retry = null;
     this.subscription?.unsubscribe();
     this.changeSubject.complete();
   }
@@ -87,10 +92,27 @@ export class RolloutsService implements OnModuleInit, OnApplicationShutdown {
           this.changeSubject.next({ rollout: entry.state, events: fresh, fromReplica: true });
         }
       } catch (error) {
-        this.logger.warn(`reloading rollouts stored by another replica failed: ${error instanceof Error ? error.message : String(error)}`);
+        // dropped, the leader would evaluate without the events until the next one arrived
+        this.logger.warn(`reloading rollouts stored by another replica failed, retrying in ${RELOAD_RETRY_MS} ms: ${error instanceof Error ? error.message : String(error)}`);
+        this.retryReload(rolloutIds);
       }
     });
     return this.reloading;
+  }
+
+  private retryReload(rolloutIds: readonly string[] | undefined): void {
+    if (!this.retry) {
+      const timer = setTimeout(() => {
+        const ids = this.retry?.ids;
+        this.retry = null;
+        void this.reload(ids === ALL || ids === undefined ? undefined : [...ids]);
+      }, RELOAD_RETRY_MS);
+      timer.unref();
+      this.retry = { ids: new Set(), timer };
+    }
+    const r = this.retry;
+    if (rolloutIds === undefined || r.ids === ALL) r.ids = ALL;
+    else for (const id of rolloutIds) r.ids.add(id);
   }
 
   get(rolloutId: string): RolloutState | undefined {
