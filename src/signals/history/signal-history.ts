@@ -185,7 +185,9 @@ export class SignalHistory implements OnModuleInit {
     const stepMs = this.store.stepMs;
     const rows: { cluster: string; step_at: string; signal_values: Record<string, number> }[] = [];
     const done = new Map<string, number>();
+    const present = new Set<string>();
     for (const info of this.store.clusters()) {
+      present.add(info.name);
       const end = Math.floor((info.completeBeforeMs ?? 0) / stepMs);
       const from = Math.max(this.persistedBefore.get(info.name) ?? -Infinity, end - Math.ceil(this.windowMs / stepMs));
       if (!(end > from)) continue;
@@ -216,6 +218,9 @@ export class SignalHistory implements OnModuleInit {
     const now = Date.now();
     for (const [cluster, end] of done) this.persistedBefore.set(cluster, end);
     for (const r of rows) this.ownWrites.set(r.cluster, now);
+    // per-cluster marks follow the store: a cluster it forgot (left the window) frees them
+    for (const cluster of this.persistedBefore.keys()) if (!present.has(cluster)) this.persistedBefore.delete(cluster);
+    for (const [cluster, at] of this.ownWrites) if (now - at >= LIVE_LAG_MS) this.ownWrites.delete(cluster);
     if (rows.length > 0) await this.replicas.notify(CHANNELS.points);
     await this.prune();
   }
