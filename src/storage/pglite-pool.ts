@@ -10,7 +10,7 @@ type ConnectCallback = (error: Error | null, client?: PGliteClient, release?: (e
 
 export interface PGlitePoolOptions {
   dataDir?: string | undefined;
-  /** memory sizes (embedded-settings.ts); their defaults when absent */
+  /** memory sizes (storage.embedded, see embedded-postgres.ts); their defaults when absent */
   sizes?: EmbeddedStorageConfig | undefined;
   /** a wait for the connection longer than this fails the query instead of hanging */
   acquireTimeoutMs?: number;
@@ -47,14 +47,21 @@ export function pglitePoolDriver(options: PGlitePoolOptions): { Pool: new (confi
   const acquireTimeoutMs = options.acquireTimeoutMs ?? 60_000;
   const sizes = options.sizes ?? configSchema.shape.storage.parse(undefined).embedded;
   let instance: Promise<PGlite> | null = null;
-  const db = (): Promise<PGlite> =>
-    (instance ??= startEmbeddedPostgres(options.dataDir, sizes, {
-      // PGlite serialises JS booleans differently from pg; TypeORM sends them as values.
-      serializers: { [types.BOOL]: (v: unknown) => (v === true || v === 'true' || v === 1 ? 'TRUE' : v === false || v === 'false' || v === 0 ? 'FALSE' : String(v)) },
-    }));
+  let vacuum: { stop(): void } | null = null;
   const lock = new Mutex();
+  // Vacuuming runs while an instance is open: TypeORM ends the pool when a start attempt fails
+  // and the retry opens a new instance on this same driver, which must be vacuumed too.
+  const db = (): Promise<PGlite> => {
+    if (!instance) {
+      instance = startEmbeddedPostgres(options.dataDir, sizes, {
+        // PGlite serialises JS booleans differently from pg; TypeORM sends them as values.
+        serializers: { [types.BOOL]: (v: unknown) => (v === true || v === 'true' || v === 1 ? 'TRUE' : v === false || v === 'false' || v === 0 ? 'FALSE' : String(v)) },
+      });
+      vacuum = startVacuuming(() => instance, lock, sizes.vacuumIntervalSeconds * 1000);
+    }
+    return instance;
+  };
   const client = new PGliteClient(db);
-  const vacuum = startVacuuming(() => instance, lock, sizes.vacuumIntervalSeconds * 1000);
 
   class Pool extends EventEmitter {
     // TypeORM passes pg connection options; PGlite needs none of them.
@@ -83,7 +90,8 @@ export function pglitePoolDriver(options: PGlitePoolOptions): { Pool: new (confi
     }
 
     end(callback?: (error?: Error) => void): void {
-      vacuum.stop();
+      vacuum?.stop();
+      vacuum = null;
       const closing = instance ? instance.then((p) => p.close()) : Promise.resolve();
       instance = null;
       closing.then(
