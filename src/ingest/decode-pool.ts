@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { Logger } from '@nestjs/common';
 import { DomainError } from '../common/domain-error.js';
 import type { LabelPair, RawSample, RawSeries, SeriesRef } from '../signals/signal.types.js';
 import type { DecodedWrite } from './decoded-write.js';
@@ -14,7 +15,12 @@ interface Slot {
   readonly pending: Map<number, { resolve: (d: DecodedWrite) => void; reject: (e: unknown) => void }>;
   /** the worker's handles: its series' labels and the store's ref for each */
   known: (Known | undefined)[];
+  /** its worker died and the replacement is not started yet */
+  down: boolean;
 }
+
+/** a worker that cannot start (a missing file, say) must not be respawned in a tight loop */
+const RESTART_DELAY_MS = 1000;
 
 const WORKER_URL = new URL('./decode-worker.js', import.meta.url);
 
@@ -26,17 +32,19 @@ export class DecodePool {
   private readonly slots: Slot[] = [];
   private nextId = 0;
   private closed = false;
+  private readonly logger = new Logger('ingest');
 
   constructor(
     size: number,
     private readonly data: DecodeWorkerData,
   ) {
-    for (let i = 0; i < size; i++) this.slots.push(this.start({ worker: undefined as unknown as Worker, pending: new Map(), known: [] }));
+    for (let i = 0; i < size; i++) this.slots.push(this.start({ worker: undefined as unknown as Worker, pending: new Map(), known: [], down: false }));
   }
 
   decode(body: Buffer): Promise<DecodedWrite> {
-    let slot = this.slots[0]!;
-    for (const s of this.slots) if (s.pending.size < slot.pending.size) slot = s;
+    let slot: Slot | undefined;
+    for (const s of this.slots) if (!s.down && (slot === undefined || s.pending.size < slot.pending.size)) slot = s;
+    if (slot === undefined) return Promise.reject(new DomainError('unavailable', 'every ingest decode worker is restarting; retry', undefined, 1));
     const id = this.nextId++;
     // a copy the worker may own: the body may share its memory with other buffers
     const own = new Uint8Array(body);
@@ -57,15 +65,21 @@ export class DecodePool {
     worker.unref();
     slot.worker = worker;
     slot.known = [];
+    slot.down = false;
     worker.on('message', (reply: DecodeReply | DecodeFailure) => this.settle(slot, reply));
-    const fail = (): void => {
-      if (slot.worker !== worker) return;
+    const fail = (why: string): void => {
+      if (slot.worker !== worker || slot.down) return;
+      slot.down = true;
       for (const p of slot.pending.values()) p.reject(new DomainError('unavailable', 'an ingest decode worker stopped; retry', undefined, 1));
       slot.pending.clear();
-      if (!this.closed) this.start(slot);
+      if (this.closed) return;
+      this.logger.error(`ingest decode worker ${why}; starting another in ${RESTART_DELAY_MS} ms`);
+      setTimeout(() => {
+        if (!this.closed) this.start(slot);
+      }, RESTART_DELAY_MS).unref();
     };
-    worker.on('error', fail);
-    worker.on('exit', fail);
+    worker.on('error', (error: Error) => fail(`failed: ${error.message}`));
+    worker.on('exit', (code: number) => fail(`exited with code ${code}`));
     return slot;
   }
 
