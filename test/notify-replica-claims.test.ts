@@ -44,11 +44,15 @@ describe('notify: claims of a replica that is gone', () => {
     // as if each had been claimed for a send that never finished
     const c = new pg.Client({ connectionString: db.url });
     await c.connect();
+    // the live replica's session tag (<boot nonce>:<id>), as its coordinator named its session
+    const sessions = await c.query<{ session: string }>(`SELECT substr(application_name, 11) AS session FROM pg_stat_activity WHERE application_name LIKE 'wavewatch %:claims-live'`);
+    assert.equal(sessions.rowCount, 1, 'one coordinator session of the live replica');
     const claimed = await c.query(
       `UPDATE notify_outbox SET status = 'sending', delivered_at = NULL, lease_until = now() + interval '5 minutes',
-         claimed_by = CASE WHEN alert_id = $1 THEN 'replica-gone' ELSE 'claims-live' END
+         claimed_by = CASE WHEN alert_id = $1 THEN $4 ELSE $3 END
        WHERE alert_id IN ($1, $2)`,
-      [gone.id, live.id],
+      // gone: an earlier boot of this very replica id (killed, restarted under the same id)
+      [gone.id, live.id, sessions.rows[0]!.session, '00000000:claims-live'],
     );
     await c.end();
     assert.equal(claimed.rowCount, 2);

@@ -258,7 +258,7 @@ describe('replicas: leader killed mid-incident', () => {
     const admin = new pg.Client({ connectionString: shared.url });
     await admin.connect();
     const cut = Date.now();
-    const ended = await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`, [`wavewatch ${leader.name}`]);
+    const ended = await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE $1 AND datname = current_database()`, [`wavewatch %:${leader.name}`]);
     await admin.end();
     assert.equal(ended.rowCount, 1, 'the leader has one lock session');
     await until(`${leader.name} steps down`, 10, async () => ((await changesOf(leader)) > changesBefore ? true : undefined));

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import pg from 'pg';
@@ -44,6 +45,12 @@ export interface ReplicaMessage {
 @Injectable()
 export class ReplicaCoordinator implements OnModuleInit, OnModuleDestroy {
   readonly id: string;
+  /**
+   * this process's session tag, `<boot nonce>:<id>`: a replica restarted under the same id
+   * (a fixed replicas.id, or hostname-pid as pid 1 in a container) is another session, so
+   * claims of the killed one read as gone (nonce first: application_name keeps 63 characters)
+   */
+  readonly session: string;
   /** false with embedded PGlite: no other process can share the database */
   readonly shared: boolean;
   private readonly logger = new Logger('replicas');
@@ -65,6 +72,7 @@ export class ReplicaCoordinator implements OnModuleInit, OnModuleDestroy {
     @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
     this.id = config.replicas.id ?? `${hostname()}-${process.pid}`;
+    this.session = `${randomBytes(4).toString('hex')}:${this.id}`;
     this.shared = Boolean(config.databaseUrl);
     this.pollMs = config.replicas.leaderPollSeconds * 1000;
     this.leaderSubject = new BehaviorSubject(!this.shared);
@@ -138,7 +146,7 @@ export class ReplicaCoordinator implements OnModuleInit, OnModuleDestroy {
   }
 
   private async connect(): Promise<pg.Client> {
-    const client = new pg.Client({ connectionString: this.config.databaseUrl, connectionTimeoutMillis: 5000, keepAlive: true, application_name: `wavewatch ${this.id}` });
+    const client = new pg.Client({ connectionString: this.config.databaseUrl, connectionTimeoutMillis: 5000, keepAlive: true, application_name: `wavewatch ${this.session}` });
     client.on('error', (error) => void this.drop(error.message));
     client.on('notification', (m) => this.messageSubject.next({ channel: m.channel as Channel, payload: m.payload ?? '' }));
     await client.connect();

@@ -73,7 +73,7 @@ export class NotificationOutboxEntity {
   @Column({ name: 'lease_until', type: 'timestamptz', nullable: true })
   leaseUntil!: Date | null;
 
-  /** replica that claimed the row for its current send (replicas.id; null with embedded PGlite) */
+  /** replica session that claimed the row for its current send (ReplicaCoordinator.session; null with embedded PGlite) */
   @Column({ name: 'claimed_by', type: 'varchar', length: 128, nullable: true })
   claimedBy!: string | null;
 

@@ -101,7 +101,7 @@ export class NotifyStore {
   /**
    * Replicas: a row claimed by a process whose replica session is gone (killed mid-send) is
    * free again at once instead of after its lease. The session is the coordinator's, named
-   * `wavewatch <id>` (application_name keeps 63 characters).
+   * `wavewatch <session>` (ReplicaCoordinator.session; application_name keeps 63 characters).
    */
   private readonly claimantGone: string;
   private readonly claimant: string | null;
@@ -110,7 +110,7 @@ export class NotifyStore {
     @InjectDataSource() private readonly db: DataSource,
     replicas: ReplicaCoordinator,
   ) {
-    this.claimant = replicas.shared ? replicas.id : null;
+    this.claimant = replicas.shared ? replicas.session : null;
     this.claimantGone = replicas.shared
       ? `OR (status = 'sending' AND claimed_by IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_stat_activity s WHERE s.application_name = left('wavewatch ' || notify_outbox.claimed_by, 63)))`
       : '';
