@@ -11,7 +11,7 @@ export interface PublishedEvaluation {
   readonly result: AnalysisResult | null;
   readonly live: boolean;
   readonly leader: string;
-  /** wall time the leader wrote it (database clock), ms */
+  /** wall time the leader wrote it, ms, on this process's clock (its age is measured by the database) */
   readonly writtenAtMs: number;
 }
 
@@ -20,7 +20,7 @@ interface StateRow {
   result: AnalysisResult | null;
   mode: string;
   leader: string;
-  written_ms: number | string;
+  age_ms: number | string;
 }
 
 /** another process evaluated this step or a later one: this one is no longer the leader */
@@ -82,12 +82,15 @@ export class SharedEvaluation {
   async read(): Promise<PublishedEvaluation | null> {
     const end = this.seconds.startTimer({ op: 'read' });
     const rows = await this.db.query<StateRow[]>(
-      `SELECT (extract(epoch from "evaluated_through") * 1000)::float8 AS "through_ms", "result", "mode", "leader", (extract(epoch from "written_at") * 1000)::float8 AS "written_ms"
+      `SELECT (extract(epoch from "evaluated_through") * 1000)::float8 AS "through_ms", "result", "mode", "leader", (extract(epoch from now() - "written_at") * 1000)::float8 AS "age_ms"
        FROM "evaluation_state" WHERE "id" = 1`,
     );
     end();
     const row = rows[0];
     if (!row) return null;
-    return { evaluatedThroughMs: Number(row.through_ms), result: row.result, live: row.mode === 'live', leader: row.leader, writtenAtMs: Number(row.written_ms) };
+    // the age on the database's own clock, moved onto ours: a follower whose clock differs from
+    // the database's must not see a dead leader's result as fresh (or a live one as stale)
+    const writtenAtMs = Date.now() - Math.max(0, Number(row.age_ms));
+    return { evaluatedThroughMs: Number(row.through_ms), result: row.result, live: row.mode === 'live', leader: row.leader, writtenAtMs };
   }
 }
