@@ -40,6 +40,9 @@ export class EvaluationLoop implements OnApplicationBootstrap, OnModuleDestroy {
   private lastStepMs: number | undefined;
   private lastResult: AnalysisResult | null = null;
   private failures = 0;
+  /** the watermark's step when final points were last written on an append */
+  private flushedStep = -Infinity;
+  private flushFailing = false;
   /** the leader reads the shared state before its first evaluation (start, take-over) */
   private takeOver = true;
   /** follower: the leader's newest published step */
@@ -71,6 +74,7 @@ export class EvaluationLoop implements OnApplicationBootstrap, OnModuleDestroy {
     }
     this.store.onAppend((watermarkMs) => {
       this.engine.clock.received(watermarkMs, Date.now());
+      this.writeFinalSteps(watermarkMs);
       this.schedule();
     });
     this.timer = setInterval(() => this.schedule(), WALL_TICK_MS);
@@ -146,6 +150,25 @@ export class EvaluationLoop implements OnApplicationBootstrap, OnModuleDestroy {
         }
       });
     return this.running;
+  }
+
+  /**
+   * Final points are written as soon as the watermark enters a new step, not only when an
+   * evaluation pass starts: a pass that lags (a replay under load, a leader's heavier pass)
+   * must not leave accepted samples of finished steps in memory only, where kill -9 loses
+   * them (seen: a restart two steps behind answered the gate from older data).
+   */
+  private writeFinalSteps(watermarkMs: number): void {
+    const step = Math.floor(watermarkMs / this.engine.stepMs);
+    if (!(step > this.flushedStep)) return;
+    this.flushedStep = step;
+    this.history.flush().then(
+      () => (this.flushFailing = false),
+      (error: unknown) => {
+        if (!this.flushFailing) this.logger.error(`writing final signal points failed, will retry: ${error instanceof Error ? error.message : String(error)}`);
+        this.flushFailing = true;
+      },
+    );
   }
 
   /** follower: adopts the leader's newest published step and the open alerts it left */
