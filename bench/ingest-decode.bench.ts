@@ -8,7 +8,9 @@ import { performance } from 'node:perf_hooks';
 import { decodeWriteRequestV1 } from '../src/ingest/remote-write-v1.decoder.js';
 import { encodeWriteRequestV1, snappyCompress } from '../src/ingest/remote-write.codec.js';
 import { snappyUncompress } from '../src/ingest/snappy-block.js';
+import { SnappyDecoder } from '../src/ingest/snappy-decoder.js';
 import { LabelSetCache } from '../src/ingest/label-set-cache.js';
+import { SampleColumnsBuilder } from '../src/ingest/sample-columns.js';
 import { Utf8Interner } from '../src/ingest/utf8-interner.js';
 import type { AppendResult, LabelPair, RawSeries } from '../src/signals/signal.types.js';
 import { testStore } from '../src/signals/testing/signal-fixtures.js';
@@ -25,7 +27,7 @@ const limits = { maxSeriesPerRequest: 100_000, maxLabelsPerSeries: 64, maxLabelN
 
 /** the store's private id lookup, timed on its own (it changes nothing for known series) */
 interface Lookup {
-  resolve(series: RawSeries, result: AppendResult, samples: number): number;
+  resolve(series: Pick<RawSeries, 'labels' | 'ref'>, result: AppendResult, samples: number): number;
 }
 
 function payloads(labels: LabelPair[][]): Buffer[][] {
@@ -47,6 +49,8 @@ function inProcess(name: string, all: Buffer[][]): Record<Stage, number> & { sam
   const wants = (metric: string): boolean => store.wants(metric);
   const strings = new Utf8Interner();
   const labelSets = new LabelSetCache();
+  const columns = new SampleColumnsBuilder();
+  const snappy = new SnappyDecoder();
   const each: Record<Stage, number[]> = { snappy: [], decode: [], lookup: [], update: [] };
   let cpuStart = process.cpuUsage();
   let samples = 0;
@@ -54,14 +58,18 @@ function inProcess(name: string, all: Buffer[][]): Record<Stage, number> & { sam
   all.forEach((round, r) => {
     for (const body of round) {
       const a = performance.now();
-      const raw = snappyUncompress(body, 32 << 20);
+      const raw = snappyUncompress(body, 32 << 20, snappy);
       const b = performance.now();
-      const decoded = decodeWriteRequestV1(raw, wants, limits, strings, labelSets);
+      const decoded = decodeWriteRequestV1(raw, wants, limits, strings, labelSets, columns);
       const c = performance.now();
       const scratch: AppendResult = { accepted: 0, outOfOrder: 0, ignored: 0, missingCluster: 0 };
       for (const s of decoded.series) lookup.resolve(byLabels ? (s.labels as unknown as RawSeries) : s, scratch, s.samples.length);
+      for (let i = 0; i < columns.count; i++) {
+        const s = columns.series[i]!;
+        lookup.resolve(byLabels ? (s.labels as unknown as RawSeries) : s, scratch, 1);
+      }
       const d = performance.now();
-      store.append(decoded.series, { notAfterMs: Date.now() + 600_000 });
+      store.append(decoded.series, { notAfterMs: Date.now() + 600_000 }, decoded.columns);
       const e = performance.now();
       if (r === 0) {
         cpuStart = process.cpuUsage(); // the warm-up round creates the series

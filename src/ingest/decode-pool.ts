@@ -1,20 +1,15 @@
 import { Worker } from 'node:worker_threads';
 import { Logger } from '@nestjs/common';
 import { DomainError } from '../common/domain-error.js';
-import type { LabelPair, RawSample, RawSeries, SeriesRef } from '../signals/signal.types.js';
+import type { KnownSeries } from '../signals/signal.types.js';
 import type { DecodedWrite } from './decoded-write.js';
 import type { DecodeFailure, DecodeJob, DecodeReply, DecodeWorkerData } from './decode-protocol.js';
-
-interface Known {
-  readonly labels: readonly LabelPair[];
-  readonly ref: SeriesRef;
-}
 
 interface Slot {
   worker: Worker;
   readonly pending: Map<number, { resolve: (d: DecodedWrite) => void; reject: (e: unknown) => void }>;
   /** the worker's handles: its series' labels and the store's ref for each */
-  known: (Known | undefined)[];
+  known: (KnownSeries | undefined)[];
   /** its worker died and the replacement is not started yet */
   down: boolean;
 }
@@ -104,24 +99,15 @@ export class DecodePool {
     // handle definitions always arrive before (or with) their first use: replies come in order
     if (reply.reset) slot.known = [];
     for (const d of reply.definitions) slot.known[d.handle] = { labels: d.labels, ref: { owner: undefined, id: -1, generation: 0 } };
-    const { handles, counts, values, timestamps } = reply;
-    const series: RawSeries[] = new Array<RawSeries>(handles.length);
-    let k = 0;
-    let inline = 0;
+    const { handles, values, timestamps } = reply;
+    const series: KnownSeries[] = new Array<KnownSeries>(handles.length);
     for (let i = 0; i < handles.length; i++) {
-      const n = counts[i]!;
-      const samples: RawSample[] = new Array<RawSample>(n);
-      for (let j = 0; j < n; j++, k++) samples[j] = { value: values[k]!, timestampMs: timestamps[k]! };
-      const h = handles[i]!;
-      if (h < 0) {
-        series[i] = { labels: reply.inline[inline++]!, samples };
-        continue;
-      }
-      const known = slot.known[h];
-      if (known === undefined) throw new Error(`decode worker used handle ${h} before defining it`);
-      series[i] = { labels: known.labels, samples, ref: known.ref };
+      const known = slot.known[handles[i]!];
+      if (known === undefined) throw new Error(`decode worker used handle ${handles[i]} before defining it`);
+      series[i] = known;
     }
     const { samples, ignoredSamples, histograms, exemplars, discarded } = reply;
-    return { series, samples, ignoredSamples, histograms, exemplars, ...(discarded && { discarded }) };
+    const columns = { count: handles.length, series, values, timestamps };
+    return { series: reply.inline, columns, samples, ignoredSamples, histograms, exemplars, ...(discarded && { discarded }) };
   }
 }

@@ -1,5 +1,5 @@
 import type { DomainErrorCode } from '../common/domain-error.js';
-import type { LabelPair } from '../signals/signal.types.js';
+import type { LabelPair, RawSeries } from '../signals/signal.types.js';
 import type { LabelLimitReason } from './decoded-write.js';
 import type { IngestLimits } from './ingest-limits.js';
 
@@ -26,15 +26,14 @@ export interface DecodeReply {
   readonly id: number;
   /** the worker numbered its handles afresh: forget every handle it defined before */
   readonly reset: boolean;
-  /** per wanted series: its handle, or -1 for a series whose labels come in `inline` (in order) */
+  /** per wanted sample (column-wise, as SampleColumns): its series' handle, value and timestamp */
   readonly handles: Int32Array<ArrayBuffer>;
-  /** per wanted series: how many of the values/timestamps are its samples */
-  readonly counts: Int32Array<ArrayBuffer>;
   readonly values: Float64Array<ArrayBuffer>;
   readonly timestamps: Float64Array<ArrayBuffer>;
   /** labels of handles used for the first time in this reply */
   readonly definitions: readonly SeriesDefinition[];
-  readonly inline: readonly (readonly LabelPair[])[];
+  /** wanted series without a handle (labels the cache cannot key), whole; delivered before the handles' samples */
+  readonly inline: RawSeries[];
   readonly samples: number;
   readonly ignoredSamples: number;
   readonly histograms: number;

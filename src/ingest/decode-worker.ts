@@ -4,12 +4,15 @@ import type { SeriesRef } from '../signals/signal.types.js';
 import type { DecodeJob, DecodeReply, DecodeWorkerData, SeriesDefinition } from './decode-protocol.js';
 import { LabelSetCache } from './label-set-cache.js';
 import { decodeWriteRequestV1 } from './remote-write-v1.decoder.js';
+import { SampleColumnsBuilder } from './sample-columns.js';
 import { snappyUncompress } from './snappy-block.js';
+import { SnappyDecoder } from './snappy-decoder.js';
 import { Utf8Interner } from './utf8-interner.js';
 
 // A decode worker (ingest.workerThreads): snappy and remote_write 1.0 decoding with its own
 // label cache, off the main thread. It hands back numbers only: per wanted series a handle,
-// its samples' values and timestamps, and the labels of a handle the first time it is used.
+// its samples' values and timestamps, and the labels of a handle the first time it is used
+// (a series without a handle, whose labels are not cacheable, comes whole).
 // Series state stays on the main thread (the signal store is not shared).
 
 const data = workerData as DecodeWorkerData;
@@ -17,6 +20,8 @@ const wanted = new Set(data.wantedMetrics);
 const wants = (name: string): boolean => wanted.has(name);
 const strings = new Utf8Interner();
 const labelSets = new LabelSetCache();
+const columns = new SampleColumnsBuilder();
+const snappy = new SnappyDecoder();
 /** handles are numbered per epoch; a new epoch (past MAX_HANDLES) tells the main thread to forget the old ones */
 const MAX_HANDLES = 1 << 20;
 let epoch: object = {};
@@ -38,37 +43,36 @@ function decode(job: DecodeJob): DecodeReply {
     nextHandle = 0;
     reset = true;
   }
-  const raw = snappyUncompress(job.body, data.maxDecompressedBytes);
-  const decoded = decodeWriteRequestV1(raw, wants, data.limits, strings, labelSets);
-  const n = decoded.series.length;
-  let total = 0;
-  for (const s of decoded.series) total += s.samples.length;
+  const raw = snappyUncompress(job.body, data.maxDecompressedBytes, snappy);
+  const decoded = decodeWriteRequestV1(raw, wants, data.limits, strings, labelSets, columns);
+  const n = columns.count;
   const handles = new Int32Array(n);
-  const counts = new Int32Array(n);
-  const values = new Float64Array(total);
-  const timestamps = new Float64Array(total);
   const definitions: SeriesDefinition[] = [];
-  const inline: SeriesDefinition['labels'][] = [];
-  let k = 0;
-  decoded.series.forEach((s, i) => {
-    if (s.ref === undefined) {
-      handles[i] = -1;
-      inline.push(s.labels);
-    } else handles[i] = handleOf(s.ref, definitions, s.labels);
-    counts[i] = s.samples.length;
-    for (const sample of s.samples) {
-      values[k] = sample.value;
-      timestamps[k++] = sample.timestampMs;
-    }
-  });
+  for (let i = 0; i < n; i++) {
+    const s = columns.series[i]!;
+    handles[i] = handleOf(s.ref, definitions, s.labels);
+  }
   const { samples, ignoredSamples, histograms, exemplars, discarded } = decoded;
-  return { id: job.id, reset, handles, counts, values, timestamps, definitions, inline, samples, ignoredSamples, histograms, exemplars, ...(discarded && { discarded }) };
+  return {
+    id: job.id,
+    reset,
+    handles,
+    values: columns.values.slice(0, n),
+    timestamps: columns.timestamps.slice(0, n),
+    definitions,
+    inline: decoded.series,
+    samples,
+    ignoredSamples,
+    histograms,
+    exemplars,
+    ...(discarded && { discarded }),
+  };
 }
 
 parentPort!.on('message', (job: DecodeJob) => {
   try {
     const reply = decode(job);
-    parentPort!.postMessage(reply, [reply.handles.buffer, reply.counts.buffer, reply.values.buffer, reply.timestamps.buffer]);
+    parentPort!.postMessage(reply, [reply.handles.buffer, reply.values.buffer, reply.timestamps.buffer]);
   } catch (error) {
     const failure =
       error instanceof DomainError

@@ -1,4 +1,5 @@
-import type { AppendResult, RawSeries, SeriesSink } from '../signals/signal.types.js';
+import type { AppendOptions, AppendResult, RawSample, RawSeries, SampleColumns, SeriesSink } from '../signals/signal.types.js';
+import type { DecodedWrite } from './decoded-write.js';
 import type { IngestLimits } from './ingest-limits.js';
 
 // Shared by the ingest specs: a realistic small request and a sink that records what it got.
@@ -67,9 +68,26 @@ export class RecordingSink implements SeriesSink {
     return wantsCatalog(metricName);
   }
 
-  append(series: readonly RawSeries[]): AppendResult {
+  append(given: readonly RawSeries[], _options?: AppendOptions, columns?: SampleColumns): AppendResult {
+    const series = [...given, ...columnSeries(columns)];
     this.appended.push(...series);
     const samples = series.reduce((n, s) => n + s.samples.length, 0);
     return { accepted: samples - this.outOfOrderPerCall, outOfOrder: this.outOfOrderPerCall, ignored: 0, missingCluster: 0 };
   }
 }
+
+/** the columns' samples as series, a run of one series' samples as one (tests compare these) */
+export function columnSeries(columns: SampleColumns | undefined): RawSeries[] {
+  const out: RawSeries[] = [];
+  if (columns === undefined) return out;
+  for (let i = 0; i < columns.count; ) {
+    const s = columns.series[i]!;
+    const samples: RawSample[] = [];
+    for (; i < columns.count && columns.series[i] === s; i++) samples.push({ value: columns.values[i]!, timestampMs: columns.timestamps[i]! });
+    out.push({ labels: s.labels, samples, ref: s.ref });
+  }
+  return out;
+}
+
+/** every wanted series of a decoded request, as the store takes them: `series`, then the columns' */
+export const decodedSeries = (decoded: DecodedWrite): RawSeries[] => [...decoded.series, ...columnSeries(decoded.columns)];

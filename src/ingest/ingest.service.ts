@@ -12,8 +12,10 @@ import { decodeWriteRequestV1 } from './remote-write-v1.decoder.js';
 import { decodeWriteRequestV2 } from './remote-write-v2.decoder.js';
 import type { RemoteWriteVersion } from './remote-write-protocol.js';
 import { snappyUncompress } from './snappy-block.js';
+import { SnappyDecoder } from './snappy-decoder.js';
 import { LabelSetCache } from './label-set-cache.js';
 import { DecodePool } from './decode-pool.js';
+import { SampleColumnsBuilder } from './sample-columns.js';
 import { Utf8Interner } from './utf8-interner.js';
 import { parseTextExposition } from './text-exposition.parser.js';
 
@@ -32,6 +34,10 @@ export class IngestService implements OnModuleDestroy {
   private readonly wants: WantsMetric;
   private readonly strings = new Utf8Interner();
   private readonly labelSets = new LabelSetCache();
+  /** the in-line decoder's sample columns: each request is delivered before the next is decoded */
+  private readonly columns = new SampleColumnsBuilder();
+  /** the in-line path's decompression buffer, reused likewise */
+  private readonly snappy = new SnappyDecoder();
   /** remote_write 1.0 decoders off the main thread (ingest.workerThreads > 0) */
   private readonly pool: DecodePool | undefined;
 
@@ -81,8 +87,8 @@ export class IngestService implements OnModuleDestroy {
   private remoteWriteInline(version: RemoteWriteVersion, body: Buffer, receivedAtMs: number): WriteSummary {
     const stopTimer = this.metrics.decodeSeconds.startTimer();
     try {
-      const raw = snappyUncompress(body, this.config.ingest.maxDecompressedBytes);
-      const decoded = version === 'remote_write_v1' ? decodeWriteRequestV1(raw, this.wants, this.config.ingest, this.strings, this.labelSets) : decodeWriteRequestV2(raw, this.wants, this.config.ingest);
+      const raw = snappyUncompress(body, this.config.ingest.maxDecompressedBytes, this.snappy);
+      const decoded = version === 'remote_write_v1' ? decodeWriteRequestV1(raw, this.wants, this.config.ingest, this.strings, this.labelSets, this.columns) : decodeWriteRequestV2(raw, this.wants, this.config.ingest);
       return this.deliver(decoded, receivedAtMs);
     } finally {
       stopTimer();
@@ -105,7 +111,8 @@ export class IngestService implements OnModuleDestroy {
     // a sample stamped far ahead (a clock off, microseconds sent as ms) would carry event time
     // past the wall clock and freeze evaluation there: dropped; history of any age is fine
     const notAfterMs = receivedAtMs + this.config.ingest.maxFutureSeconds * 1000;
-    const result = decoded.series.length > 0 ? this.sink.append(decoded.series, { notAfterMs }) : NOTHING;
+    const { series, columns } = decoded;
+    const result = series.length > 0 || (columns?.count ?? 0) > 0 ? this.sink.append(series, { notAfterMs }, columns) : NOTHING;
     const m = this.metrics.samples;
     m.inc({ outcome: 'accepted' }, result.accepted);
     m.inc({ outcome: 'out_of_order' }, result.outOfOrder);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import protobuf from 'protobufjs/minimal.js';
 import type { RawSeries } from '../signals/signal.types.js';
-import { defaultLimits, sampleSeries } from './ingest-test-fixtures.js';
+import { decodedSeries, defaultLimits, sampleSeries } from './ingest-test-fixtures.js';
 import { LabelSetCache } from './label-set-cache.js';
 import { decodeWriteRequestV1 } from './remote-write-v1.decoder.js';
 import { encodeWriteRequestV1 } from './remote-write.codec.js';
@@ -17,11 +17,11 @@ describe('remote_write 1.0: label lists cached by their wire bytes', () => {
     const sent = sampleSeries();
     const first = decodeWriteRequestV1(encodeWriteRequestV1(sent), all, defaultLimits, strings, labelSets);
     const second = decodeWriteRequestV1(encodeWriteRequestV1(sent), all, defaultLimits, strings, labelSets);
-    assert.equal(first.series.length, sent.length);
-    first.series.forEach((s, i) => {
+    assert.equal(decodedSeries(first).length, sent.length);
+    decodedSeries(first).forEach((s, i) => {
       assert.deepEqual(s.labels, sent[i]!.labels);
       assert.ok(Object.isFrozen(s.labels));
-      assert.equal(second.series[i]!.labels, s.labels);
+      assert.equal(decodedSeries(second)[i]!.labels, s.labels);
     });
   });
 
@@ -37,7 +37,7 @@ describe('remote_write 1.0: label lists cached by their wire bytes', () => {
     }));
     for (let round = 0; round < 3; round++) {
       const decoded = decodeWriteRequestV1(encodeWriteRequestV1(sent), all, defaultLimits, strings, labelSets);
-      assert.deepEqual(withoutRefs(decoded.series), sent);
+      assert.deepEqual(withoutRefs(decodedSeries(decoded)), sent);
     }
   });
 
@@ -57,10 +57,10 @@ describe('remote_write 1.0: label lists cached by their wire bytes', () => {
       const body = encodeAsProto3(sent);
       const cached = decodeWriteRequestV1(body, wanted, defaultLimits, strings, labelSets);
       const fresh = decodeWriteRequestV1(body, wanted, defaultLimits);
-      assert.deepEqual(withoutRefs(cached.series), withoutRefs(fresh.series));
+      assert.deepEqual(withoutRefs(decodedSeries(cached)), withoutRefs(decodedSeries(fresh)));
       assert.deepEqual({ ...cached, series: [] }, { ...fresh, series: [] });
-      assert.equal(cached.series.length, 16);
-      assert.ok(cached.series.every((s) => s.ref !== undefined));
+      assert.equal(decodedSeries(cached).length, 16);
+      assert.ok(decodedSeries(cached).every((s) => s.ref !== undefined));
     }
   });
 });
@@ -90,7 +90,7 @@ describe('the label cache bound', () => {
     const sent: RawSeries[] = Array.from({ length: 9 }, (_, i) => ({ labels: [{ name: '__name__', value: `m${i}` }], samples: [{ value: i, timestampMs: 1 }] }));
     for (let round = 0; round < 3; round++) {
       const decoded = decodeWriteRequestV1(encodeWriteRequestV1(sent), all, defaultLimits, new Utf8Interner(2), labelSets);
-      assert.deepEqual(withoutRefs(decoded.series), sent);
+      assert.deepEqual(withoutRefs(decodedSeries(decoded)), sent);
     }
   });
 
@@ -98,6 +98,6 @@ describe('the label cache bound', () => {
     const timestamps = [1, 127, 128, 1_700_000_000_123, 2 ** 49 - 1, 2 ** 49, 2 ** 53 - 1, -1, -1_700_000_000_123];
     const sent: RawSeries[] = [{ labels: [{ name: '__name__', value: 'up' }], samples: timestamps.map((timestampMs, i) => ({ value: i, timestampMs })) }];
     const decoded = decodeWriteRequestV1(encodeWriteRequestV1(sent), all, defaultLimits);
-    assert.deepEqual(decoded.series[0]!.samples.map((s) => s.timestampMs), timestamps);
+    assert.deepEqual(decodedSeries(decoded)[0]!.samples.map((s) => s.timestampMs), timestamps);
   });
 });

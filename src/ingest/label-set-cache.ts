@@ -1,11 +1,8 @@
-import type { LabelPair, SeriesRef } from '../signals/signal.types.js';
-import { hashBytes } from './wire-bytes.js';
+import type { KnownSeries, LabelPair } from '../signals/signal.types.js';
+import { hashView } from './wire-bytes.js';
 
 /** A wanted series as the decoder hands it out on every request: frozen labels and the sink's ref. */
-export interface CachedSeries {
-  readonly labels: readonly LabelPair[];
-  readonly ref: SeriesRef;
-}
+export type CachedSeries = KnownSeries;
 
 const MIN_SLOTS_LOG2 = 10;
 /** label bytes kept, at most (with 2^19 series of ~250 bytes it is ~128 MiB) */
@@ -46,11 +43,11 @@ export class LabelSetCache {
     this.reset(Math.min(MIN_SLOTS_LOG2, maxEntriesLog2 + 1));
   }
 
-  /** the series encoded by buf[start, end) when cached; a miss is followed by remember() */
-  find(buf: Buffer, start: number, end: number): CachedSeries | undefined {
+  /** the series encoded by buf[start, end) (`view`: the same bytes) when cached; a miss is followed by remember() */
+  find(buf: Buffer, view: DataView, start: number, end: number): CachedSeries | undefined {
     const len = end - start;
     if (len > this.maxBytes) return undefined;
-    const h = hashBytes(buf, start, end);
+    const h = hashView(view, start, end);
     this.lastHash = h;
     const { table, mask } = this;
     for (let i = h & mask; ; i = (i + 1) & mask) {

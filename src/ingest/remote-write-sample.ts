@@ -1,5 +1,6 @@
 import { badRequest } from '../common/domain-error.js';
-import type { RawSample } from '../signals/signal.types.js';
+import type { KnownSeries, RawSample } from '../signals/signal.types.js';
+import type { SampleColumnsBuilder } from './sample-columns.js';
 import { embeddedEnd, readInt64, skipField, WIRE_I64, WIRE_VARINT, type ProtoReader } from './proto-reader.js';
 
 /** Sample { double value = 1; int64 timestamp = 2; } in [start, end); same in v1 and v2. */
@@ -18,37 +19,44 @@ export function decodeSample(r: ProtoReader, start: number, end: number): RawSam
 }
 
 const VALUE_TAG = (1 << 3) | WIRE_I64;
+const slot: SampleSlot = { value: 0, timestampMs: 0 };
 const TIMESTAMP_TAG = (2 << 3) | WIRE_VARINT;
-const floats = new Float64Array(1);
-const floatBytes = new Uint8Array(floats.buffer);
-// protobuf doubles are little-endian; a big-endian host takes the reader
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Where readSampleFast leaves a sample: one object, reused, so reading allocates nothing. */
+export interface SampleSlot {
+  value: number;
+  timestampMs: number;
+}
 
 /**
  * What Prometheus sends: value (tag, 8 bytes; left out when 0, as proto3 does) then a
  * timestamp of at most 7 varint bytes ending exactly at `end`, read straight from the bytes
- * (protobufjs's reader costs a call per field); undefined for anything else, which
+ * (protobufjs's reader costs a call per field) into `out`; false for anything else, which
  * decodeSample reads.
  */
-export function decodeSampleFast(buf: Uint8Array, start: number, end: number): RawSample | undefined {
+export function readSampleFast(buf: Uint8Array, view: DataView, start: number, end: number, out: SampleSlot): boolean {
   let p = start;
   let value = 0;
   if (buf[p] === VALUE_TAG) {
-    if (!LITTLE_ENDIAN || end - p < 11) return undefined;
-    for (let i = 0; i < 8; i++) floatBytes[i] = buf[p + 1 + i]!;
-    value = floats[0]!;
+    if (end - p < 11) return false;
+    value = view.getFloat64(p + 1, true); // protobuf doubles are little-endian
     p += 9;
   }
-  if (buf[p] !== TIMESTAMP_TAG || end - p < 2 || end - p > 8) return undefined;
+  if (buf[p] !== TIMESTAMP_TAG || end - p < 2 || end - p > 8) return false;
   let timestampMs = 0;
   let scale = 1;
   for (p++; p < end; p++) {
     const b = buf[p]!;
     timestampMs += (b & 0x7f) * scale;
-    if (b < 0x80) return p === end - 1 ? { value, timestampMs } : undefined;
+    if (b < 0x80) {
+      if (p !== end - 1) return false;
+      out.value = value;
+      out.timestampMs = timestampMs;
+      return true;
+    }
     scale *= 128;
   }
-  return undefined;
+  return false;
 }
 
 /** Positions of the samples of the current series, decoded only if the series is wanted. */
@@ -78,13 +86,23 @@ export class SampleSpans {
     r.pos = end;
   }
 
-  decode(r: ProtoReader): RawSample[] {
+  decode(r: ProtoReader, view: DataView): RawSample[] {
     const samples: RawSample[] = new Array<RawSample>(this.count);
-    for (let i = 0; i < this.count; i++) {
-      const start = this.spans[2 * i]!;
-      const end = this.spans[2 * i + 1]!;
-      samples[i] = decodeSampleFast(r.buf, start, end) ?? decodeSample(r, start, end);
-    }
+    for (let i = 0; i < this.count; i++) samples[i] = this.sample(r, view, i, { value: 0, timestampMs: 0 });
     return samples;
+  }
+
+  /** the samples as `series`' entries of `columns` */
+  decodeInto(r: ProtoReader, view: DataView, columns: SampleColumnsBuilder, series: KnownSeries): void {
+    for (let i = 0; i < this.count; i++) {
+      const sample = this.sample(r, view, i, slot);
+      columns.push(series, sample.timestampMs, sample.value);
+    }
+  }
+
+  private sample(r: ProtoReader, view: DataView, i: number, out: SampleSlot): RawSample {
+    const start = this.spans[2 * i]!;
+    const end = this.spans[2 * i + 1]!;
+    return readSampleFast(r.buf, view, start, end, out) ? out : decodeSample(r, start, end);
   }
 }

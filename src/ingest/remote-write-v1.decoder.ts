@@ -4,9 +4,10 @@ import { countDiscard, type DecodedWrite, type LabelLimitReason, type WantsMetri
 import { limitExceeded, type IngestLimits } from './ingest-limits.js';
 import { decodeOrReject, embeddedEnd, protoReader, skipField, WIRE_I64, WIRE_LEN, WIRE_VARINT, type ProtoReader } from './proto-reader.js';
 import { LabelSetCache } from './label-set-cache.js';
-import { decodeSampleFast, SampleSpans } from './remote-write-sample.js';
+import { readSampleFast, SampleSpans, type SampleSlot } from './remote-write-sample.js';
+import { SampleColumnsBuilder } from './sample-columns.js';
 import { Utf8Interner } from './utf8-interner.js';
-import { asBuffer, bytesEqual, NAME_LABEL_BYTES } from './wire-bytes.js';
+import { asBuffer, bytesEqual, NAME_LABEL_BYTES, viewOf } from './wire-bytes.js';
 
 // prometheus.WriteRequest: TimeSeries = 1 { Label labels = 1 {name = 1, value = 2}, Sample samples = 2,
 // Exemplar exemplars = 3, Histogram histograms = 4 }. Label and sample positions are
@@ -25,16 +26,19 @@ export function decodeWriteRequestV1(
   limits: IngestLimits,
   strings = new Utf8Interner(10),
   labelSets = new LabelSetCache(10),
+  columns = new SampleColumnsBuilder(),
 ): DecodedWrite {
-  return decodeOrReject('remote_write 1.0 request', () => new V1Decoder(body, wants, limits, strings, labelSets).decode());
+  return decodeOrReject('remote_write 1.0 request', () => new V1Decoder(body, wants, limits, strings, labelSets, columns).decode());
 }
 
 class V1Decoder {
   private readonly buf: Buffer;
+  private readonly view: DataView;
   private readonly r: ProtoReader;
   // [nameStart, nameEnd, valueStart, valueEnd] per label; [start, end] per sample
   private readonly labelSpans: Int32Array;
   private readonly sampleSpans = new SampleSpans();
+  private readonly sample: SampleSlot = { value: 0, timestampMs: 0 };
   private readonly series: RawSeries[] = [];
   private seriesCount = 0;
   private samples = 0;
@@ -56,8 +60,11 @@ class V1Decoder {
     private readonly limits: IngestLimits,
     private readonly strings: Utf8Interner,
     private readonly labelSets: LabelSetCache,
+    private readonly columns: SampleColumnsBuilder,
   ) {
+    columns.reset();
     this.buf = asBuffer(body);
+    this.view = viewOf(body);
     this.r = protoReader(this.buf);
     this.labelSpans = new Int32Array(4 * limits.maxLabelsPerSeries);
     this.shortLabelsFit = limits.maxLabelNameBytes >= 0x7f && limits.maxLabelValueBytes >= 0x7f;
@@ -78,8 +85,8 @@ class V1Decoder {
         skipField(r, tag & 7, r.len);
       }
     }
-    const { series, samples, ignoredSamples, histograms, exemplars, discarded } = this;
-    return { series, samples, ignoredSamples, histograms, exemplars, discarded };
+    const { series, columns, samples, ignoredSamples, histograms, exemplars, discarded } = this;
+    return { series, columns, samples, ignoredSamples, histograms, exemplars, discarded };
   }
 
   private timeSeries(end: number): void {
@@ -146,16 +153,16 @@ class V1Decoder {
       this.ignoredSamples += samples;
       return;
     }
-    let known = contiguous ? this.labelSets.find(this.buf, labelsStart, labelsEnd) : undefined;
+    let known = contiguous ? this.labelSets.find(this.buf, this.view, labelsStart, labelsEnd) : undefined;
     if (known === undefined) {
       const labelPairs = this.buildLabels(labels);
       if (!contiguous) {
-        this.series.push({ labels: labelPairs, samples: this.sampleSpans.decode(this.r) });
+        this.series.push({ labels: labelPairs, samples: this.sampleSpans.decode(this.r, this.view) });
         return;
       }
       known = this.labelSets.remember(this.buf, labelsStart, labelsEnd, labelPairs);
     }
-    this.series.push({ labels: known.labels, samples: this.sampleSpans.decode(this.r), ref: known.ref });
+    this.sampleSpans.decodeInto(this.r, this.view, this.columns, known);
   }
 
   /**
@@ -181,12 +188,12 @@ class V1Decoder {
     if (buf[start] !== LABEL_TAG || buf[start + 2] !== NAME_TAG || buf[start + 3] !== NAME_LABEL_BYTES.length || buf[v] !== VALUE_TAG) return false;
     if (nameEnd > s || v + 2 + buf[v + 1]! !== nameEnd || !bytesEqual(buf, start + 4, v, NAME_LABEL_BYTES)) return false;
     if (!this.wantsMetric(v + 2, nameEnd)) return false;
-    const known = this.labelSets.find(buf, start, s);
+    const known = this.labelSets.find(buf, this.view, start, s);
     if (known === undefined) return false;
-    const sample = decodeSampleFast(buf, s + 2, end);
-    if (sample === undefined) return false;
+    const sample = this.sample;
+    if (!readSampleFast(buf, this.view, s + 2, end, sample)) return false;
     this.samples++;
-    this.series.push({ labels: known.labels, samples: [sample], ref: known.ref });
+    this.columns.push(known, sample.timestampMs, sample.value);
     return true;
   }
 
@@ -238,10 +245,10 @@ class V1Decoder {
       this.ignoredSamples += samples;
       return true;
     }
-    const known = samples > 0 ? this.labelSets.find(buf, start, labelsEnd) : undefined;
+    const known = samples > 0 ? this.labelSets.find(buf, this.view, start, labelsEnd) : undefined;
     if (samples > 0 && known === undefined) return false;
     this.samples += samples;
-    if (known !== undefined) this.series.push({ labels: known.labels, samples: spans.decode(this.r), ref: known.ref });
+    if (known !== undefined) spans.decodeInto(this.r, this.view, this.columns, known);
     return true;
   }
 

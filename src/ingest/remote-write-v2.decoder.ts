@@ -4,7 +4,7 @@ import { countDiscard, type DecodedWrite, type LabelLimitReason, type WantsMetri
 import { limitExceeded, type IngestLimits } from './ingest-limits.js';
 import { decodeOrReject, embeddedEnd, protoReader, skipField, WIRE_LEN, WIRE_VARINT, type ProtoReader } from './proto-reader.js';
 import { SampleSpans } from './remote-write-sample.js';
-import { asBuffer, NAME_LABEL, utf8At } from './wire-bytes.js';
+import { asBuffer, NAME_LABEL, utf8At, viewOf } from './wire-bytes.js';
 
 // io.prometheus.write.v2.Request: symbols = 4, timeseries = 5 { labels_refs = 1 (packed
 // uint32 pairs into symbols), samples = 2, histograms = 3, exemplars = 4, metadata = 5,
@@ -20,6 +20,7 @@ const UNWANTED = 2;
 
 class V2Decoder {
   private readonly buf: Buffer;
+  private readonly view: DataView;
   private readonly r: ProtoReader;
   private readonly symbols: string[] = [];
   private readonly symbolBytes: number[] = [];
@@ -39,6 +40,7 @@ class V2Decoder {
     private readonly limits: IngestLimits,
   ) {
     this.buf = asBuffer(body);
+    this.view = viewOf(body);
     this.r = protoReader(this.buf);
     this.refs = new Uint32Array(2 * limits.maxLabelsPerSeries);
   }
@@ -116,7 +118,7 @@ class V2Decoder {
       this.ignoredSamples += samples;
       return;
     }
-    this.series.push({ labels: this.buildLabels(refCount), samples: this.sampleSpans.decode(this.r) });
+    this.series.push({ labels: this.buildLabels(refCount), samples: this.sampleSpans.decode(this.r, this.view) });
   }
 
   /** refs past maxLabelsPerSeries are checked but not kept; the count tells the series is over */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DomainError } from '../common/domain-error.js';
-import { bitsOf, defaultLimits, sampleSeries, STALE_NAN_BITS, wantsCatalog } from './ingest-test-fixtures.js';
+import { bitsOf, decodedSeries, defaultLimits, sampleSeries, STALE_NAN_BITS, wantsCatalog } from './ingest-test-fixtures.js';
 import { decodeWriteRequestV1 } from './remote-write-v1.decoder.js';
 import { decodeWriteRequestV2 } from './remote-write-v2.decoder.js';
 import { encodeWriteRequestV1, encodeWriteRequestV2 } from './remote-write.codec.js';
@@ -23,19 +23,19 @@ for (const { name, encode, decode } of versions) {
       assert.equal(out.samples, 5);
       assert.equal(out.ignoredSamples, 0);
       assert.deepEqual(
-        out.series.map((s) => s.labels),
+        decodedSeries(out).map((s) => s.labels),
         input.map((s) => s.labels),
       );
-      assert.deepEqual(out.series[2]!.samples, [{ value: Infinity, timestampMs: -1000 }]);
+      assert.deepEqual(decodedSeries(out)[2]!.samples, [{ value: Infinity, timestampMs: -1000 }]);
       assert.deepEqual(
-        out.series[0]!.samples.slice(0, 2),
+        decodedSeries(out)[0]!.samples.slice(0, 2),
         input[0]!.samples.slice(0, 2),
       );
     });
 
     it('passes the stale marker through with its exact NaN bit pattern', () => {
       const out = decode(encode(sampleSeries()), all, defaultLimits);
-      const stale = out.series[0]!.samples[2]!;
+      const stale = decodedSeries(out)[0]!.samples[2]!;
       assert.ok(Number.isNaN(stale.value));
       assert.equal(bitsOf(stale.value), STALE_NAN_BITS);
     });
@@ -44,7 +44,7 @@ for (const { name, encode, decode } of versions) {
       const asked: string[] = [];
       const out = decode(encode(sampleSeries()), (n) => (asked.push(n), wantsCatalog(n)), defaultLimits);
       assert.deepEqual(
-        out.series.map((s) => s.labels[0]!.value),
+        decodedSeries(out).map((s) => s.labels[0]!.value),
         ['apiserver_request_total', 'coredns_dns_responses_total'],
       );
       assert.equal(out.ignoredSamples, 1);
@@ -58,7 +58,7 @@ for (const { name, encode, decode } of versions) {
     it('drops a series with more labels than maxLabelsPerSeries, counts it, and keeps the rest', () => {
       const out = decode(encode(sampleSeries()), all, { ...defaultLimits, maxLabelsPerSeries: 3 });
       assert.deepEqual(
-        out.series.map((s) => s.labels[0]!.value),
+        decodedSeries(out).map((s) => s.labels[0]!.value),
         ['node_cpu_seconds_total', 'coredns_dns_responses_total'],
       );
       assert.deepEqual(out.discarded, { max_labels_per_series: 3 });
@@ -67,13 +67,13 @@ for (const { name, encode, decode } of versions) {
 
     it('drops series with a long label name or value, wanted or not, and keeps the rest', () => {
       const names = decode(encode(sampleSeries()), all, { ...defaultLimits, maxLabelNameBytes: 4 });
-      assert.equal(names.series.length, 0, '__name__ is 8 bytes');
+      assert.equal(decodedSeries(names).length, 0, '__name__ is 8 bytes');
       assert.deepEqual(names.discarded, { label_name_too_long: 5 });
       // apiserver_request_total (23 bytes) and coredns_dns_responses_total (27) are over 22;
       // node_cpu_seconds_total (22) is not, and not wanted: ignored as usual
       const values = decode(encode(sampleSeries()), wantsCatalog, { ...defaultLimits, maxLabelValueBytes: 22 });
       assert.deepEqual(
-        values.series.map((s) => s.labels[0]!.value),
+        decodedSeries(values).map((s) => s.labels[0]!.value),
         [],
       );
       assert.deepEqual(values.discarded, { label_value_too_long: 4 });
@@ -93,7 +93,7 @@ for (const { name, encode, decode } of versions) {
     });
 
     it('accepts an empty request', () => {
-      assert.deepEqual(decode(new Uint8Array(0), all, defaultLimits).series, []);
+      assert.deepEqual(decodedSeries(decode(new Uint8Array(0), all, defaultLimits)), []);
     });
   });
 }

@@ -1,5 +1,5 @@
-import { uncompressSync } from 'snappy';
 import { badRequest, DomainError } from '../common/domain-error.js';
+import { SnappyDecoder } from './snappy-decoder.js';
 
 /** Reads the uncompressed-length preamble of a snappy block (a varint of at most 32 bits). */
 export function snappyUncompressedLength(block: Uint8Array): number {
@@ -16,17 +16,22 @@ export function snappyUncompressedLength(block: Uint8Array): number {
   throw badRequest('invalid snappy preamble');
 }
 
-// copyOutputData: measured faster than an external buffer (0.6 vs 1.2 ms for 480 KB).
-// The size check happens on the preamble BEFORE decompressing, so a small bomb never
-// allocates its claimed size.
-export function snappyUncompress(block: Uint8Array, maxBytes: number): Buffer {
+/**
+ * Decompresses into `decoder`'s reused buffer (see SnappyDecoder): the result is valid until
+ * that decoder's next call (a fresh decoder when none is given). The size check happens on
+ * the preamble, before decompressing, so a small bomb never allocates its claimed size.
+ */
+export function snappyUncompress(block: Uint8Array, maxBytes: number, decoder = new SnappyDecoder()): Buffer {
   const claimed = snappyUncompressedLength(block);
   if (claimed > maxBytes) {
     throw new DomainError('payload_too_large', `decompressed size ${claimed} exceeds ingest.maxDecompressedBytes=${maxBytes}`);
   }
-  try {
-    return uncompressSync(block, { asBuffer: true, copyOutputData: true }) as Buffer;
-  } catch {
-    throw badRequest('invalid snappy block');
-  }
+  return decoder.uncompress(block, claimed, preambleLength(block));
+}
+
+/** bytes of the preamble's varint (snappyUncompressedLength has checked it) */
+function preambleLength(block: Uint8Array): number {
+  let i = 0;
+  while (block[i]! >= 0x80) i++;
+  return i + 1;
 }

@@ -3,7 +3,7 @@ import { SeriesTable } from './series-table.js';
 import { SignalPlan, TOO_MANY_BUCKETS, TRANSFORM_CODE, type SeriesProfile } from './signal-plan.js';
 import type { SignalSpec } from './signal-spec.js';
 import { StepEvaluator, type ClusterDefaults } from './step-evaluator.js';
-import type { AppendOptions, AppendResult, ClusterInfo, DiscardReason, LabelPair, RawSample, RawSeries, SeriesRef, SeriesSink, SignalName, SignalReader } from './signal.types.js';
+import type { AppendOptions, AppendResult, ClusterInfo, DiscardReason, KnownSeries, LabelPair, RawSeries, SampleColumns, SeriesRef, SeriesSink, SignalName, SignalReader } from './signal.types.js';
 import { SIGNALS } from './signal.types.js';
 
 export interface SignalStoreOptions {
@@ -49,6 +49,16 @@ const MAX_READ_POINTS = 1_000_000;
 const SWEEP_EVERY_MS = 60_000;
 /** a series id for "drop these samples, counted under result.discarded" */
 const DISCARDED = -3;
+
+/** what identifies a series to the store: its labels, and the decoder's ref when it has one */
+type SeriesKey = Pick<RawSeries, 'labels' | 'ref'>;
+
+/** how many entries from i on belong to series[i] (its samples sit next to each other) */
+function runLength(series: readonly KnownSeries[], i: number, count: number): number {
+  let j = i + 1;
+  while (j < count && series[j] === series[i]) j++;
+  return j - i;
+}
 
 // The signal store: ingest appends raw series, the analysis and the API read fixed-step
 // signal windows. Work per sample is a few typed-array updates; labels are matched only
@@ -101,20 +111,32 @@ export class SignalStore implements SeriesSink, SignalReader {
     return this.plan.metrics();
   }
 
-  /** `options.notAfterMs`: samples newer than this are discarded as `too_far_in_future` (live ingest passes receive time + ingest.maxFutureSeconds) */
-  append(batch: readonly RawSeries[], options: AppendOptions = {}): AppendResult {
+  /**
+   * `options.notAfterMs`: samples newer than this are discarded as `too_far_in_future` (live
+   * ingest passes receive time + ingest.maxFutureSeconds). `columns`: more samples, after `batch`.
+   */
+  append(batch: readonly RawSeries[], options: AppendOptions = {}, columns?: SampleColumns): AppendResult {
     const result: AppendResult = { accepted: 0, outOfOrder: 0, ignored: 0, missingCluster: 0, rejected: 0 };
     const notAfterMs = options.notAfterMs ?? Infinity;
-    let triedSweep = false;
+    const sweep = { tried: false };
     for (const raw of batch) {
-      let id = this.resolve(raw, result, raw.samples.length);
-      if (id === -2 && !triedSweep) {
-        triedSweep = true;
-        this.sweep();
-        id = this.resolve(raw, result, raw.samples.length);
+      const n = raw.samples.length;
+      const id = this.resolveOrSweep(raw, result, n, sweep);
+      if (id >= 0) for (let i = 0; i < n; i++) this.ingest(id, raw.samples[i]!.timestampMs, raw.samples[i]!.value, result, notAfterMs);
+    }
+    if (columns !== undefined) {
+      const { series, timestamps, values } = columns;
+      let last: KnownSeries | undefined;
+      let id = -1;
+      for (let i = 0; i < columns.count; i++) {
+        const s = series[i]!;
+        // a series' samples sit next to each other: resolved once
+        if (s !== last) {
+          last = s;
+          id = this.resolveOrSweep(s, result, runLength(series, i, columns.count), sweep);
+        }
+        if (id >= 0) this.ingest(id, timestamps[i]!, values[i]!, result, notAfterMs);
       }
-      if (id === -2) result.rejected! += raw.samples.length;
-      else if (id >= 0) this.ingest(id, raw.samples, result, notAfterMs);
     }
     for (const w of this.dirty) w.complete();
     this.dirty.length = 0;
@@ -256,7 +278,7 @@ export class SignalStore implements SeriesSink, SignalReader {
   // signal plan alone is remembered too: a series that feeds nothing (a WATCH latency bucket)
   // or has no cluster label. Bounds that depend on the store's state (clusters, buckets,
   // active series) are checked again every time.
-  private resolve(raw: RawSeries, result: AppendResult, samples: number): number {
+  private resolve(raw: SeriesKey, result: AppendResult, samples: number): number {
     const ref = raw.ref;
     if (ref !== undefined && ref.owner === this) {
       const known = ref.id;
@@ -338,56 +360,63 @@ export class SignalStore implements SeriesSink, SignalReader {
     return id;
   }
 
-  private ingest(id: number, samples: readonly RawSample[], result: AppendResult, notAfterMs: number): void {
+  /** the series' id as resolve() gives it; when the series limit refuses it, sweeps once per append and tries again */
+  private resolveOrSweep(raw: SeriesKey, result: AppendResult, samples: number, sweep: { tried: boolean }): number {
+    let id = this.resolve(raw, result, samples);
+    if (id === -2 && !sweep.tried) {
+      sweep.tried = true;
+      this.sweep();
+      id = this.resolve(raw, result, samples);
+    }
+    if (id === -2) result.rejected! += samples;
+    // the cluster is alive while it sends, even samples that are all out of order
+    else if (id >= 0) this.lastTouchSweep[this.series.cluster[id]!] = this.sweeps;
+    return id;
+  }
+
+  private ingest(id: number, t: number, v: number, result: AppendResult, notAfterMs: number): void {
     const table = this.series;
+    const t0 = table.lastT[id]!;
+    if (t <= t0) {
+      result.outOfOrder++;
+      return;
+    }
+    // before anything moves: one sample from the future would freeze every window ahead of real time
+    if (t > notAfterMs) {
+      discard(result, 'too_far_in_future', 1);
+      return;
+    }
+    if (!(t >= 0)) {
+      result.ignored++;
+      return;
+    }
     const c = table.cluster[id]!;
     const w = this.windows[c]!;
     const profile = this.plan.profiles[table.profile[id]!]!;
     const { stepMs, lookbackMs } = this.options;
-    this.lastTouchSweep[c] = this.sweeps;
-    let t0 = table.lastT[id]!;
-    let v0 = table.lastV[id]!;
-    for (const sample of samples) {
-      const t = sample.timestampMs;
-      const v = sample.value;
-      if (t <= t0) {
-        result.outOfOrder++;
-        continue;
+    const v0 = table.lastV[id]!;
+    // Any NaN ends the series like a stale marker: V8 keeps the marker's bit pattern in
+    // objects but not in number arrays, and a NaN value feeds no signal anyway.
+    const stale = v !== v;
+    if (w.watermarkMs === -Infinity) w.reposition(Math.floor(t / stepMs));
+    if (t - t0 <= lookbackMs) w.noteInterval(t - t0);
+    if (t > w.watermarkMs) {
+      w.watermarkMs = t;
+      w.noteSample(t);
+      if (!w.dirty) {
+        w.dirty = true;
+        this.dirty.push(w);
       }
-      // before anything moves: one sample from the future would freeze every window ahead of real time
-      if (t > notAfterMs) {
-        discard(result, 'too_far_in_future', 1);
-        continue;
-      }
-      // Any NaN ends the series like a stale marker: V8 keeps the marker's bit pattern in
-      // objects but not in number arrays, and a NaN value feeds no signal anyway.
-      const stale = v !== v;
-      if (!(t >= 0)) {
-        result.ignored++;
-        continue;
-      }
-      if (w.watermarkMs === -Infinity) w.reposition(Math.floor(t / stepMs));
-      if (t - t0 <= lookbackMs) w.noteInterval(t - t0);
-      if (t > w.watermarkMs) {
-        w.watermarkMs = t;
-        w.noteSample(t);
-        if (!w.dirty) {
-          w.dirty = true;
-          this.dirty.push(w);
-        }
-        if (t > this.watermark) this.watermark = t;
-      }
-      if (profile.counters.length > 0 && !stale && v0 === v0 && t - t0 <= lookbackMs) {
-        this.spread(w, profile.counters, t0, t, v >= v0 ? v - v0 : v);
-      }
-      if (profile.gauges.length > 0) this.updateGauges(w, profile, t0, v0, t, v, stale);
-      if (!stale) for (const m of profile.maxes) w.addMax(m, Math.floor(t / stepMs), v);
-      t0 = t;
-      v0 = v;
-      result.accepted++;
+      if (t > this.watermark) this.watermark = t;
     }
-    table.lastT[id] = t0;
-    table.lastV[id] = v0;
+    if (profile.counters.length > 0 && !stale && v0 === v0 && t - t0 <= lookbackMs) {
+      this.spread(w, profile.counters, t0, t, v >= v0 ? v - v0 : v);
+    }
+    if (profile.gauges.length > 0) this.updateGauges(w, profile, t0, v0, t, v, stale);
+    if (!stale) for (const m of profile.maxes) w.addMax(m, Math.floor(t / stepMs), v);
+    table.lastT[id] = t;
+    table.lastV[id] = v;
+    result.accepted++;
   }
 
   /** spreads a counter increase over (t0, t] onto the steps it overlaps, by time */
