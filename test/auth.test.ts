@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fetchAlerts } from '../scenarios/replay-runner.js';
-import { WWW_AUTHENTICATE } from '../src/auth/auth.guard.js';
+import { WWW_AUTHENTICATE } from '../src/auth/request-authorizer.js';
 import { startApp, type RunningApp } from './support/start-app.js';
 
 // The real service with tokens configured: every route class against every scope, the three

@@ -7,6 +7,7 @@ import { METRICS_REGISTRY } from '../ops/metrics.tokens.js';
 import { ApiTokens, grants } from './api-tokens.js';
 import { AuthGuard } from './auth.guard.js';
 import { ANONYMOUS, HttpRequestMetrics, INVALID } from './http-request.metrics.js';
+import { RequestAuthorizer } from './request-authorizer.js';
 import { RouteTable } from './route-table.js';
 
 @Module({
@@ -15,9 +16,10 @@ import { RouteTable } from './route-table.js';
     { provide: ApiTokens, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new ApiTokens(config.auth.tokens) },
     { provide: HttpRequestMetrics, inject: [METRICS_REGISTRY], useFactory: (registry: Registry) => new HttpRequestMetrics(registry) },
     RouteTable,
+    RequestAuthorizer,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [RouteTable],
+  exports: [RouteTable, RequestAuthorizer],
 })
 export class AuthModule implements OnApplicationBootstrap {
   private readonly logger = new Logger('auth');

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { DomainError, type DomainErrorCode } from './domain-error.js';
@@ -14,6 +15,28 @@ const statusOf: Record<DomainErrorCode, number> = {
   unauthorized: HttpStatus.UNAUTHORIZED,
   forbidden: HttpStatus.FORBIDDEN,
 };
+
+/**
+ * The filter's answer to a DomainError, for a route served without the framework (the
+ * remote_write fast lane): the same status, Retry-After and {"error", "message"} body.
+ */
+export function writeDomainError(res: ServerResponse, error: DomainError): void {
+  if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+  writeJson(res, statusOf[error.code], { error: error.code, message: error.message, ...error.details });
+}
+
+/** a 500 without details, as the filter answers an unexpected error */
+export function writeInternalError(res: ServerResponse): void {
+  writeJson(res, HttpStatus.INTERNAL_SERVER_ERROR, { error: 'internal', message: 'internal error' });
+}
+
+function writeJson(res: ServerResponse, status: number, body: Record<string, unknown>): void {
+  const text = JSON.stringify(body);
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(text);
+}
 
 // Every error leaves as {"error": code, "message": one line}. Body-parser errors (too large,
 // bad JSON) arrive as http-errors with a status and are mapped here too, so bad input is
