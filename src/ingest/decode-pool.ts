@@ -108,6 +108,6 @@ export class DecodePool {
     }
     const { samples, ignoredSamples, histograms, exemplars, discarded } = reply;
     const columns = { count: handles.length, series, values, timestamps };
-    return { series: reply.inline, columns, samples, ignoredSamples, histograms, exemplars, ...(discarded && { discarded }) };
+    return { series: [], columns, samples, ignoredSamples, histograms, exemplars, ...(discarded && { discarded }) };
   }
 }

@@ -1,5 +1,5 @@
 import type { DomainErrorCode } from '../common/domain-error.js';
-import type { LabelPair, RawSeries } from '../signals/signal.types.js';
+import type { LabelPair } from '../signals/signal.types.js';
 import type { LabelLimitReason } from './decoded-write.js';
 import type { IngestLimits } from './ingest-limits.js';
 
@@ -32,8 +32,6 @@ export interface DecodeReply {
   readonly timestamps: Float64Array<ArrayBuffer>;
   /** labels of handles used for the first time in this reply */
   readonly definitions: readonly SeriesDefinition[];
-  /** wanted series without a handle (labels the cache cannot key), whole; delivered before the handles' samples */
-  readonly inline: RawSeries[];
   readonly samples: number;
   readonly ignoredSamples: number;
   readonly histograms: number;

@@ -11,8 +11,7 @@ import { Utf8Interner } from './utf8-interner.js';
 
 // A decode worker (ingest.workerThreads): snappy and remote_write 1.0 decoding with its own
 // label cache, off the main thread. It hands back numbers only: per wanted series a handle,
-// its samples' values and timestamps, and the labels of a handle the first time it is used
-// (a series without a handle, whose labels are not cacheable, comes whole).
+// its samples' values and timestamps, and the labels of a handle the first time it is used.
 // Series state stays on the main thread (the signal store is not shared).
 
 const data = workerData as DecodeWorkerData;
@@ -60,7 +59,6 @@ function decode(job: DecodeJob): DecodeReply {
     values: columns.values.slice(0, n),
     timestamps: columns.timestamps.slice(0, n),
     definitions,
-    inline: decoded.series,
     samples,
     ignoredSamples,
     histograms,

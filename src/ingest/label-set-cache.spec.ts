@@ -4,6 +4,7 @@ import protobuf from 'protobufjs/minimal.js';
 import type { RawSeries } from '../signals/signal.types.js';
 import { decodedSeries, defaultLimits, sampleSeries } from './ingest-test-fixtures.js';
 import { LabelSetCache } from './label-set-cache.js';
+import { SampleColumnsBuilder } from './sample-columns.js';
 import { decodeWriteRequestV1 } from './remote-write-v1.decoder.js';
 import { encodeWriteRequestV1 } from './remote-write.codec.js';
 import { Utf8Interner } from './utf8-interner.js';
@@ -99,5 +100,46 @@ describe('the label cache bound', () => {
     const sent: RawSeries[] = [{ labels: [{ name: '__name__', value: 'up' }], samples: timestamps.map((timestampMs, i) => ({ value: i, timestampMs })) }];
     const decoded = decodeWriteRequestV1(encodeWriteRequestV1(sent), all, defaultLimits);
     assert.deepEqual(decodedSeries(decoded)[0]!.samples.map((s) => s.timestampMs), timestamps);
+  });
+});
+
+describe('series the label cache cannot key', () => {
+  it('are delivered in wire order with the cached ones, so a series sent twice keeps both samples', () => {
+    const labels = [
+      { name: '__name__', value: 'apiserver_request_total' },
+      { name: 'cluster', value: 'a' },
+    ];
+    // the second copy has its sample between its two label fields (legal protobuf, no byte range to key)
+    const w = protobuf.Writer.create();
+    w.uint32(0x0a).fork();
+    w.uint32(0x0a).fork().uint32(0x0a).string(labels[0]!.name).uint32(0x12).string(labels[0]!.value).ldelim();
+    w.uint32(0x12).fork().uint32(0x09).double(2).uint32(0x10).int64(2000).ldelim();
+    w.uint32(0x0a).fork().uint32(0x0a).string(labels[1]!.name).uint32(0x12).string(labels[1]!.value).ldelim();
+    w.ldelim();
+    const split = w.finish();
+    const plain = encodeWriteRequestV1([{ labels, samples: [{ value: 1, timestampMs: 1000 }] }]);
+    const body = Buffer.concat([plain, split]);
+    const labelSets = new LabelSetCache(4);
+    for (let round = 0; round < 2; round++) {
+      const decoded = decodeWriteRequestV1(body, all, defaultLimits, new Utf8Interner(4), labelSets);
+      assert.deepEqual(
+        decodedSeries(decoded).map((s) => s.samples.map((x) => x.timestampMs)),
+        [[1000], [2000]],
+      );
+    }
+  });
+});
+
+describe('the sample columns', () => {
+  it('give back what a large request grew them to', () => {
+    const columns = new SampleColumnsBuilder();
+    const series = { labels: [], ref: { owner: undefined, id: -1, generation: 0 } };
+    for (let i = 0; i < 300_000; i++) columns.push(series, i, i);
+    assert.equal(columns.count, 300_000);
+    assert.equal(columns.timestamps[299_999], 299_999);
+    columns.reset();
+    assert.equal(columns.count, 0);
+    assert.ok(columns.timestamps.length <= 1 << 18, `${columns.timestamps.length} entries kept`);
+    assert.equal(columns.series.length, 0);
   });
 });

@@ -5,6 +5,12 @@ import { hashView } from './wire-bytes.js';
 export type CachedSeries = KnownSeries;
 
 const MIN_SLOTS_LOG2 = 10;
+/**
+ * Probes per lookup, at most. Series crafted to share a hash (the hash is fast, not keyed,
+ * so a sender can find collisions) fill one chain; past this many slots a series is simply
+ * not cached, and every lookup stays bounded instead of comparing against the whole chain.
+ */
+const MAX_PROBES = 32;
 /** label bytes kept, at most (with 2^19 series of ~250 bytes it is ~128 MiB) */
 const MAX_ARENA_BYTES = 128 * 1024 * 1024;
 /** per slot in `table`: hash, key offset in the arena, key length, entry index + 1 (0 = empty) */
@@ -50,7 +56,7 @@ export class LabelSetCache {
     const h = hashView(view, start, end);
     this.lastHash = h;
     const { table, mask } = this;
-    for (let i = h & mask; ; i = (i + 1) & mask) {
+    for (let i = h & mask, probes = 0; probes < MAX_PROBES; i = (i + 1) & mask, probes++) {
       const s = 4 * i;
       const entry = table[s + ENTRY]!;
       if (entry === 0) return undefined;
@@ -60,6 +66,7 @@ export class LabelSetCache {
         if (buf.compare(this.arena, at, at + len, start, end) === 0) return this.entries[entry - 1];
       }
     }
+    return undefined;
   }
 
   /** caches labels for the bytes the last find() missed */
@@ -75,16 +82,28 @@ export class LabelSetCache {
       this.arena.copy(bigger, 0, 0, this.arenaUsed);
       this.arena = bigger;
     }
+    const slot = this.freeSlot(this.lastHash);
+    if (slot < 0) return entry; // a chain at MAX_PROBES: not cached
     buf.copy(this.arena, this.arenaUsed, start, end);
     this.entries.push(entry);
-    this.insert(this.lastHash, this.arenaUsed, len, this.entries.length);
+    this.put(slot, this.lastHash, this.arenaUsed, len, this.entries.length);
     this.arenaUsed += len;
     return entry;
+  }
+
+  /** the first empty slot of h's chain within MAX_PROBES; -1 when there is none */
+  private freeSlot(h: number): number {
+    for (let i = h & this.mask, probes = 0; probes < MAX_PROBES; i = (i + 1) & this.mask, probes++) if (this.table[4 * i + ENTRY] === 0) return i;
+    return -1;
   }
 
   private insert(h: number, offset: number, len: number, entry: number): void {
     let i = h & this.mask;
     while (this.table[4 * i + ENTRY] !== 0) i = (i + 1) & this.mask;
+    this.put(i, h, offset, len, entry);
+  }
+
+  private put(i: number, h: number, offset: number, len: number, entry: number): void {
     const s = 4 * i;
     this.table[s + HASH] = h;
     this.table[s + OFFSET] = offset;

@@ -1,5 +1,5 @@
 import { badRequest } from '../common/domain-error.js';
-import type { LabelPair, RawSeries } from '../signals/signal.types.js';
+import type { LabelPair } from '../signals/signal.types.js';
 import { countDiscard, type DecodedWrite, type LabelLimitReason, type WantsMetric } from './decoded-write.js';
 import { limitExceeded, type IngestLimits } from './ingest-limits.js';
 import { decodeOrReject, embeddedEnd, protoReader, skipField, WIRE_I64, WIRE_LEN, WIRE_VARINT, type ProtoReader } from './proto-reader.js';
@@ -39,7 +39,6 @@ class V1Decoder {
   private readonly labelSpans: Int32Array;
   private readonly sampleSpans = new SampleSpans();
   private readonly sample: SampleSlot = { value: 0, timestampMs: 0 };
-  private readonly series: RawSeries[] = [];
   private seriesCount = 0;
   private samples = 0;
   private ignoredSamples = 0;
@@ -85,8 +84,8 @@ class V1Decoder {
         skipField(r, tag & 7, r.len);
       }
     }
-    const { series, columns, samples, ignoredSamples, histograms, exemplars, discarded } = this;
-    return { series, columns, samples, ignoredSamples, histograms, exemplars, discarded };
+    const { columns, samples, ignoredSamples, histograms, exemplars, discarded } = this;
+    return { series: [], columns, samples, ignoredSamples, histograms, exemplars, discarded };
   }
 
   private timeSeries(end: number): void {
@@ -156,11 +155,9 @@ class V1Decoder {
     let known = contiguous ? this.labelSets.find(this.buf, this.view, labelsStart, labelsEnd) : undefined;
     if (known === undefined) {
       const labelPairs = this.buildLabels(labels);
-      if (!contiguous) {
-        this.series.push({ labels: labelPairs, samples: this.sampleSpans.decode(this.r, this.view) });
-        return;
-      }
-      known = this.labelSets.remember(this.buf, labelsStart, labelsEnd, labelPairs);
+      // labels with other fields between them have no one byte range to key: this request's own entry,
+      // in the columns all the same, so the store takes every series in wire order
+      known = contiguous ? this.labelSets.remember(this.buf, labelsStart, labelsEnd, labelPairs) : { labels: Object.freeze(labelPairs), ref: { owner: undefined, id: -1, generation: 0 } };
     }
     this.sampleSpans.decodeInto(this.r, this.view, this.columns, known);
   }

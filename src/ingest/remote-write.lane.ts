@@ -18,8 +18,9 @@ const PATH = '/api/v1/write';
 // per sample, apiserver and CoreDNS series; `npm run bench -- ingest`). It stays one route
 // with one contract: the scope comes from the controller's @Scope, RequestAuthorizer decides
 // as the global guard does, RemoteWriteEndpoint does what the controller does, and errors
-// leave as the exception filter writes them. Every other request, and any other spelling of
-// this path, goes to the framework unchanged.
+// leave as the exception filter writes them (without the weak ETag Express adds to an error
+// body: no remote_write client reads it). Every other request, and any other spelling of this
+// path, goes to the framework unchanged.
 @Injectable()
 export class RemoteWriteLane implements OnApplicationBootstrap {
   private readonly logger = new Logger('ingest');

@@ -1,10 +1,14 @@
 import type { KnownSeries, SampleColumns } from '../signals/signal.types.js';
 
+/** entries kept between requests; a request with more (a backfill) gets them for itself */
+const KEEP_ENTRIES = 1 << 18;
+const INITIAL_ENTRIES = 1024;
+
 /**
  * Collects a request's samples column-wise (see SampleColumns). One per decoder caller, reused
  * from request to request: what it holds is valid until the next reset(), so a caller delivers
- * a request's columns before decoding the next one. It grows to the largest request's sample
- * count (bounded by ingest.maxDecompressedBytes) and keeps that size.
+ * a request's columns before decoding the next one. It grows to a request's sample count
+ * (bounded by ingest.maxDecompressedBytes) and keeps at most KEEP_ENTRIES (6 MiB) after it.
  */
 export class SampleColumnsBuilder implements SampleColumns {
   count = 0;
@@ -12,13 +16,18 @@ export class SampleColumnsBuilder implements SampleColumns {
   timestamps: Float64Array<ArrayBuffer>;
   values: Float64Array<ArrayBuffer>;
 
-  constructor(capacity = 1024) {
-    this.timestamps = new Float64Array(capacity);
-    this.values = new Float64Array(capacity);
+  constructor() {
+    this.timestamps = new Float64Array(INITIAL_ENTRIES);
+    this.values = new Float64Array(INITIAL_ENTRIES);
   }
 
   reset(): void {
     this.count = 0;
+    if (this.timestamps.length > KEEP_ENTRIES) {
+      this.timestamps = new Float64Array(INITIAL_ENTRIES);
+      this.values = new Float64Array(INITIAL_ENTRIES);
+      this.series.length = 0;
+    }
   }
 
   push(series: KnownSeries, timestampMs: number, value: number): void {

@@ -35,6 +35,8 @@ describe('snappy block', () => {
     assert.equal(codeOf(() => snappyUncompress(good.subarray(0, good.length - 2), 1024)), 'bad_request');
     assert.equal(codeOf(() => snappyUncompress(Buffer.from([0x80, 0x80, 0x80, 0x80, 0x80, 0x01]), 1024)), 'bad_request');
     assert.equal(codeOf(() => snappyUncompress(Buffer.from('not snappy at all'), 1 << 20)), 'bad_request');
+    // 6 bytes cannot expand to 32 MiB: refused before that buffer is allocated
+    assert.equal(codeOf(() => snappyUncompress(Buffer.from([0x80, 0x80, 0x80, 0x10, 0x00, 0x00]), 64 << 20)), 'bad_request');
   });
 
   it('decodes what the native library decodes, into one reused buffer, for sizes up and down', () => {

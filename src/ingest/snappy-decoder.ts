@@ -3,6 +3,8 @@ import { badRequest } from '../common/domain-error.js';
 /** output buffers up to this size are kept for the next request; a larger one is a one-off */
 const KEEP_BYTES = 4 << 20;
 
+const MAX_EXPANSION = 22;
+
 const invalid = (): Error => badRequest('invalid snappy block');
 
 /**
@@ -22,6 +24,9 @@ export class SnappyDecoder {
   private view = new DataView(this.out.buffer, this.out.byteOffset, 0);
 
   uncompress(src: Uint8Array, length: number, start: number): Buffer {
+    // a block expands at most ~21x (a 64-byte copy in 3 bytes): a larger claim cannot be
+    // honest, and is refused before its buffer is allocated
+    if (length > MAX_EXPANSION * (src.length - start)) throw invalid();
     let dst = this.out;
     let view = this.view;
     if (length > dst.length) {

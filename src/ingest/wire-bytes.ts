@@ -33,8 +33,9 @@ export const NAME_LABEL = '__name__';
 export const NAME_LABEL_BYTES = new Uint8Array(Buffer.from(NAME_LABEL, 'latin1'));
 
 /**
- * Seed of the label cache's hash, per process: series crafted to collide in one process
- * (a long probe chain in its open-addressed table) do not collide in another.
+ * Seed of the label cache's hash, per process. It does not stop crafted collisions (this
+ * hash is not keyed: collisions can be solved for any seed); the cache's probe limit is what
+ * bounds their cost. It only keeps one process's slot layout from predicting another's.
  */
 const SEED = randomInt(0x7fffffff);
 
