@@ -7,7 +7,7 @@ import { LabelSetCache } from './label-set-cache.js';
 import { readSampleFast, SampleSpans, type SampleSlot } from './remote-write-sample.js';
 import { SampleColumnsBuilder } from './sample-columns.js';
 import { Utf8Interner } from './utf8-interner.js';
-import { asBuffer, bytesEqual, NAME_LABEL_BYTES, viewOf } from './wire-bytes.js';
+import { asBuffer, bytesEqual, NAME_LABEL_BYTES, sameViewBytes, viewOf } from './wire-bytes.js';
 
 // prometheus.WriteRequest: TimeSeries = 1 { Label labels = 1 {name = 1, value = 2}, Sample samples = 2,
 // Exemplar exemplars = 3, Histogram histograms = 4 }. Label and sample positions are
@@ -307,7 +307,7 @@ class V1Decoder {
   }
 
   private wantsMetric(start: number, end: number): boolean {
-    if (end - start === this.lastNameEnd - this.lastNameStart && sameSpan(this.buf, start, this.lastNameStart, end - start)) return this.lastWanted;
+    if (end - start === this.lastNameEnd - this.lastNameStart && sameViewBytes(this.view, start, this.view, this.lastNameStart, end - start)) return this.lastWanted;
     this.lastWanted = this.wants(this.strings.get(this.buf, start, end, 'metric name'));
     this.lastNameStart = start;
     this.lastNameEnd = end;
@@ -324,9 +324,4 @@ class V1Decoder {
     return labels;
   }
 
-}
-
-function sameSpan(buf: Buffer, a: number, b: number, len: number): boolean {
-  for (let i = 0; i < len; i++) if (buf[a + i] !== buf[b + i]) return false;
-  return true;
 }
