@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { DomainError } from '../common/domain-error.js';
 import type { KnownSeries } from '../signals/signal.types.js';
 import type { DecodedWrite } from './decoded-write.js';
-import type { DecodeFailure, DecodeJob, DecodeReply, DecodeWorkerData } from './decode-protocol.js';
+import { unpackColumns, type DecodeFailure, type DecodeJob, type DecodeReply, type DecodeWorkerData } from './decode-protocol.js';
 
 interface Slot {
   worker: Worker;
@@ -41,8 +41,11 @@ export class DecodePool {
     for (const s of this.slots) if (!s.down && (slot === undefined || s.pending.size < slot.pending.size)) slot = s;
     if (slot === undefined) return Promise.reject(new DomainError('unavailable', 'every ingest decode worker is restarting; retry', undefined, 1));
     const id = this.nextId++;
-    // a copy the worker may own: the body may share its memory with other buffers
-    const own = new Uint8Array(body);
+    // the worker takes the body's memory: handed over when the body owns all of it (a body
+    // read in several chunks was joined into a buffer of its own), else a copy, since the
+    // memory may hold other buffers (a socket read's slab)
+    const owns = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength && body.buffer instanceof ArrayBuffer;
+    const own = owns ? new Uint8Array(body.buffer as ArrayBuffer) : new Uint8Array(body);
     return new Promise((resolve, reject) => {
       slot.pending.set(id, { resolve, reject });
       const job: DecodeJob = { id, body: own };
@@ -99,7 +102,7 @@ export class DecodePool {
     // handle definitions always arrive before (or with) their first use: replies come in order
     if (reply.reset) slot.known = [];
     for (const d of reply.definitions) slot.known[d.handle] = { labels: d.labels, ref: { owner: undefined, id: -1, generation: 0 } };
-    const { handles, values, timestamps } = reply;
+    const { handles, values, timestamps } = unpackColumns(reply.columns, reply.count);
     const series: KnownSeries[] = new Array<KnownSeries>(handles.length);
     for (let i = 0; i < handles.length; i++) {
       const known = slot.known[handles[i]!];
@@ -107,7 +110,7 @@ export class DecodePool {
       series[i] = known;
     }
     const { samples, ignoredSamples, histograms, exemplars, discarded } = reply;
-    const columns = { count: handles.length, series, values, timestamps };
+    const columns = { count: reply.count, series, values, timestamps };
     return { series: [], columns, samples, ignoredSamples, histograms, exemplars, ...(discarded && { discarded }) };
   }
 }

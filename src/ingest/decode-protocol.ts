@@ -26,10 +26,10 @@ export interface DecodeReply {
   readonly id: number;
   /** the worker numbered its handles afresh: forget every handle it defined before */
   readonly reset: boolean;
-  /** per wanted sample (column-wise, as SampleColumns): its series' handle, value and timestamp */
-  readonly handles: Int32Array<ArrayBuffer>;
-  readonly values: Float64Array<ArrayBuffer>;
-  readonly timestamps: Float64Array<ArrayBuffer>;
+  /** wanted samples */
+  readonly count: number;
+  /** per wanted sample (column-wise, as SampleColumns) its value, timestamp and series' handle, in one transferred buffer (packColumns) */
+  readonly columns: ArrayBuffer;
   /** labels of handles used for the first time in this reply */
   readonly definitions: readonly SeriesDefinition[];
   readonly samples: number;
@@ -42,4 +42,20 @@ export interface DecodeReply {
 export interface DecodeFailure {
   readonly id: number;
   readonly failure: { readonly code?: DomainErrorCode; readonly message: string; readonly details?: Record<string, unknown>; readonly retryAfterSeconds?: number };
+}
+
+/**
+ * The three columns of a reply in one buffer: values (f64), timestamps (f64), handles (i32).
+ * One transfer and one allocation per reply instead of three (each ArrayBuffer is memory the
+ * receiving thread's collector accounts for).
+ */
+export function packColumns(count: number, values: Float64Array, timestamps: Float64Array): { buffer: ArrayBuffer; handles: Int32Array } {
+  const buffer = new ArrayBuffer(20 * count);
+  new Float64Array(buffer, 0, count).set(values.subarray(0, count));
+  new Float64Array(buffer, 8 * count, count).set(timestamps.subarray(0, count));
+  return { buffer, handles: new Int32Array(buffer, 16 * count, count) };
+}
+
+export function unpackColumns(buffer: ArrayBuffer, count: number): { values: Float64Array; timestamps: Float64Array; handles: Int32Array } {
+  return { values: new Float64Array(buffer, 0, count), timestamps: new Float64Array(buffer, 8 * count, count), handles: new Int32Array(buffer, 16 * count, count) };
 }

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { DomainError } from '../common/domain-error.js';
 import type { SeriesRef } from '../signals/signal.types.js';
-import type { DecodeJob, DecodeReply, DecodeWorkerData, SeriesDefinition } from './decode-protocol.js';
+import { packColumns, type DecodeJob, type DecodeReply, type DecodeWorkerData, type SeriesDefinition } from './decode-protocol.js';
 import { LabelSetCache } from './label-set-cache.js';
 import { decodeWriteRequestV1 } from './remote-write-v1.decoder.js';
 import { SampleColumnsBuilder } from './sample-columns.js';
@@ -45,7 +45,7 @@ function decode(job: DecodeJob): DecodeReply {
   const raw = snappyUncompress(job.body, data.maxDecompressedBytes, snappy);
   const decoded = decodeWriteRequestV1(raw, wants, data.limits, strings, labelSets, columns);
   const n = columns.count;
-  const handles = new Int32Array(n);
+  const { buffer, handles } = packColumns(n, columns.values, columns.timestamps);
   const definitions: SeriesDefinition[] = [];
   for (let i = 0; i < n; i++) {
     const s = columns.series[i]!;
@@ -55,9 +55,8 @@ function decode(job: DecodeJob): DecodeReply {
   return {
     id: job.id,
     reset,
-    handles,
-    values: columns.values.slice(0, n),
-    timestamps: columns.timestamps.slice(0, n),
+    count: n,
+    columns: buffer,
     definitions,
     samples,
     ignoredSamples,
@@ -70,7 +69,7 @@ function decode(job: DecodeJob): DecodeReply {
 parentPort!.on('message', (job: DecodeJob) => {
   try {
     const reply = decode(job);
-    parentPort!.postMessage(reply, [reply.handles.buffer, reply.values.buffer, reply.timestamps.buffer]);
+    parentPort!.postMessage(reply, [reply.columns]);
   } catch (error) {
     const failure =
       error instanceof DomainError
