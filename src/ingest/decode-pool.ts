@@ -45,7 +45,7 @@ export class DecodePool {
     // read in several chunks was joined into a buffer of its own), else a copy, since the
     // memory may hold other buffers (a socket read's slab)
     const owns = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength && body.buffer instanceof ArrayBuffer;
-    const own = owns ? new Uint8Array(body.buffer as ArrayBuffer) : new Uint8Array(body);
+    const own = owns ? new Uint8Array(body.buffer) : new Uint8Array(body);
     return new Promise((resolve, reject) => {
       slot.pending.set(id, { resolve, reject });
       const job: DecodeJob = { id, body: own };
