@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import protobuf from 'protobufjs/minimal.js';
 import { after, describe, it } from 'node:test';
 import { DomainError } from '../common/domain-error.js';
 import type { RawSeries } from '../signals/signal.types.js';
@@ -57,5 +58,37 @@ describe('decode workers (ingest.workerThreads)', () => {
     assert.equal(huge.code, 'payload_too_large');
     const ok = await pool.decode(snappyCompress(encodeWriteRequestV1(request(9))));
     assert.equal(decodedSeries(ok).length, 19);
+  });
+
+  it('delivers series it cannot cache (labels split by another field) in order, without keeping a handle for each', async () => {
+    const single = new DecodePool(1, { wantedMetrics, limits: defaultLimits, maxDecompressedBytes: 1 << 20 });
+    try {
+      const handlesKept = (): number => (single as unknown as { slots: { known: unknown[] }[] }).slots[0]!.known.length;
+      const split = (round: number): Uint8Array => {
+        const w = protobuf.Writer.create();
+        for (let i = 0; i < 5; i++) {
+          w.uint32(0x0a).fork();
+          w.uint32(0x0a).fork().uint32(0x0a).string('__name__').uint32(0x12).string('apiserver_request_total').ldelim();
+          w.uint32(0x12).fork().uint32(0x09).double(round).uint32(0x10).int64(1_700_000_000_000 + round * 15_000).ldelim();
+          w.uint32(0x0a).fork().uint32(0x0a).string('cluster').uint32(0x12).string(`split-${i}`).ldelim();
+          w.ldelim();
+        }
+        return w.finish();
+      };
+      let kept = -1;
+      for (let round = 1; round <= 4; round++) {
+        const body = Buffer.concat([split(round), encodeWriteRequestV1(request(round))]);
+        const decoded = await single.decode(snappyCompress(body));
+        assert.deepEqual(withoutRefs(decodedSeries(decoded)), withoutRefs(decodedSeries(decodeWriteRequestV1(body, wants, defaultLimits))));
+        assert.deepEqual(
+          decodedSeries(decoded).slice(0, 5).map((x) => x.labels[1]!.value),
+          [0, 1, 2, 3, 4].map((i) => `split-${i}`),
+        );
+        if (round > 1) assert.equal(handlesKept(), kept, 'the split series took no numbered handle');
+        kept = handlesKept();
+      }
+    } finally {
+      await single.close();
+    }
   });
 });

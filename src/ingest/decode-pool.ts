@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { DomainError } from '../common/domain-error.js';
 import type { KnownSeries } from '../signals/signal.types.js';
 import type { DecodedWrite } from './decoded-write.js';
+import { transient } from './label-set-cache.js';
 import { unpackColumns, type DecodeFailure, type DecodeJob, type DecodeReply, type DecodeWorkerData } from './decode-protocol.js';
 
 interface Slot {
@@ -36,6 +37,7 @@ export class DecodePool {
     for (let i = 0; i < size; i++) this.slots.push(this.start({ worker: undefined as unknown as Worker, pending: new Map(), known: [], down: false }));
   }
 
+  /** decodes `body` in a worker; the body's memory may be handed over to it (unusable afterwards) */
   decode(body: Buffer): Promise<DecodedWrite> {
     let slot: Slot | undefined;
     for (const s of this.slots) if (!s.down && (slot === undefined || s.pending.size < slot.pending.size)) slot = s;
@@ -49,7 +51,12 @@ export class DecodePool {
     return new Promise((resolve, reject) => {
       slot.pending.set(id, { resolve, reject });
       const job: DecodeJob = { id, body: own };
-      slot.worker.postMessage(job, [own.buffer]);
+      try {
+        slot.worker.postMessage(job, [own.buffer]);
+      } catch (error) {
+        slot.pending.delete(id); // never sent: it must not count as in flight
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
     });
   }
 
@@ -104,9 +111,11 @@ export class DecodePool {
     for (const d of reply.definitions) slot.known[d.handle] = { labels: d.labels, ref: { owner: undefined, id: -1, generation: 0 } };
     const { handles, values, timestamps } = unpackColumns(reply.columns, reply.count);
     const series: KnownSeries[] = new Array<KnownSeries>(handles.length);
+    const transients = reply.transients.map((labels) => transient(labels));
     for (let i = 0; i < handles.length; i++) {
-      const known = slot.known[handles[i]!];
-      if (known === undefined) throw new Error(`decode worker used handle ${handles[i]} before defining it`);
+      const h = handles[i]!;
+      const known = h < 0 ? transients[-h - 1] : slot.known[h];
+      if (known === undefined) throw new Error(`decode worker used handle ${h} before defining it`);
       series[i] = known;
     }
     const { samples, ignoredSamples, histograms, exemplars, discarded } = reply;

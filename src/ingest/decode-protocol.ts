@@ -32,6 +32,8 @@ export interface DecodeReply {
   readonly columns: ArrayBuffer;
   /** labels of handles used for the first time in this reply */
   readonly definitions: readonly SeriesDefinition[];
+  /** labels of this reply's own series (handle -1 is the first): series the worker could not cache */
+  readonly transients: readonly (readonly LabelPair[])[];
   readonly samples: number;
   readonly ignoredSamples: number;
   readonly histograms: number;

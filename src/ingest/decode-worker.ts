@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { DomainError } from '../common/domain-error.js';
-import type { SeriesRef } from '../signals/signal.types.js';
+import type { KnownSeries, SeriesRef } from '../signals/signal.types.js';
 import { packColumns, type DecodeJob, type DecodeReply, type DecodeWorkerData, type SeriesDefinition } from './decode-protocol.js';
 import { LabelSetCache } from './label-set-cache.js';
 import { decodeWriteRequestV1 } from './remote-write-v1.decoder.js';
@@ -47,9 +47,17 @@ function decode(job: DecodeJob): DecodeReply {
   const n = columns.count;
   const { buffer, handles } = packColumns(n, columns.values, columns.timestamps);
   const definitions: SeriesDefinition[] = [];
+  // a series for this request only gets a handle of this reply only (-1, -2, …): the main
+  // thread keeps numbered handles until the epoch ends, and these would pile up there
+  const transients: SeriesDefinition['labels'][] = [];
+  let lastTransient: KnownSeries | undefined;
   for (let i = 0; i < n; i++) {
     const s = columns.series[i]!;
-    handles[i] = handleOf(s.ref, definitions, s.labels);
+    if (s.transient === true) {
+      if (s !== lastTransient) transients.push(s.labels);
+      lastTransient = s;
+      handles[i] = -transients.length;
+    } else handles[i] = handleOf(s.ref, definitions, s.labels);
   }
   const { samples, ignoredSamples, histograms, exemplars, discarded } = decoded;
   return {
@@ -58,6 +66,7 @@ function decode(job: DecodeJob): DecodeReply {
     count: n,
     columns: buffer,
     definitions,
+    transients,
     samples,
     ignoredSamples,
     histograms,

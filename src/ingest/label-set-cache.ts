@@ -74,7 +74,7 @@ export class LabelSetCache {
     // frozen: the store remembers a series id for this very list
     const entry: CachedSeries = { labels: Object.freeze(labels), ref: { owner: undefined, id: -1, generation: 0 } };
     const len = end - start;
-    if (len > this.maxBytes) return entry;
+    if (len > this.maxBytes) return transient(labels);
     if (this.entries.length >= this.maxEntries || this.arenaUsed + len > MAX_ARENA_BYTES) this.reset(MIN_SLOTS_LOG2);
     else if (2 * (this.entries.length + 1) > this.mask + 1) this.grow();
     if (this.arenaUsed + len > this.arena.length) {
@@ -83,7 +83,7 @@ export class LabelSetCache {
       this.arena = bigger;
     }
     const slot = this.freeSlot(this.lastHash);
-    if (slot < 0) return entry; // a chain at MAX_PROBES: not cached
+    if (slot < 0) return transient(labels); // a chain at MAX_PROBES: not cached
     buf.copy(this.arena, this.arenaUsed, start, end);
     this.entries.push(entry);
     this.put(slot, this.lastHash, this.arenaUsed, len, this.entries.length);
@@ -95,12 +95,6 @@ export class LabelSetCache {
   private freeSlot(h: number): number {
     for (let i = h & this.mask, probes = 0; probes < MAX_PROBES; i = (i + 1) & this.mask, probes++) if (this.table[4 * i + ENTRY] === 0) return i;
     return -1;
-  }
-
-  private insert(h: number, offset: number, len: number, entry: number): void {
-    let i = h & this.mask;
-    while (this.table[4 * i + ENTRY] !== 0) i = (i + 1) & this.mask;
-    this.put(i, h, offset, len, entry);
   }
 
   private put(i: number, h: number, offset: number, len: number, entry: number): void {
@@ -115,7 +109,13 @@ export class LabelSetCache {
     const old = this.table;
     this.table = new Int32Array(2 * old.length);
     this.mask = old.length / 2 - 1;
-    for (let s = 0; s < old.length; s += 4) if (old[s + ENTRY] !== 0) this.insert(old[s + HASH]!, old[s + OFFSET]!, old[s + LENGTH]!, old[s + ENTRY]!);
+    for (let s = 0; s < old.length; s += 4) {
+      if (old[s + ENTRY] === 0) continue;
+      // rehashing can move an entry of a crowded chain past MAX_PROBES, where find() would
+      // never reach it: such an entry is left out (a cache miss; remembered again if there is room)
+      const slot = this.freeSlot(old[s + HASH]!);
+      if (slot >= 0) this.put(slot, old[s + HASH]!, old[s + OFFSET]!, old[s + LENGTH]!, old[s + ENTRY]!);
+    }
   }
 
   private reset(slotsLog2: number): void {
@@ -125,3 +125,6 @@ export class LabelSetCache {
     this.arenaUsed = 0;
   }
 }
+
+/** a series handed out for this request only (not cached): see KnownSeries.transient */
+export const transient = (labels: readonly LabelPair[]): KnownSeries => ({ labels: Object.freeze(labels), ref: { owner: undefined, id: -1, generation: 0 }, transient: true });

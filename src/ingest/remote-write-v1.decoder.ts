@@ -3,7 +3,7 @@ import type { LabelPair } from '../signals/signal.types.js';
 import { countDiscard, type DecodedWrite, type LabelLimitReason, type WantsMetric } from './decoded-write.js';
 import { limitExceeded, type IngestLimits } from './ingest-limits.js';
 import { decodeOrReject, embeddedEnd, protoReader, skipField, WIRE_I64, WIRE_LEN, WIRE_VARINT, type ProtoReader } from './proto-reader.js';
-import { LabelSetCache } from './label-set-cache.js';
+import { LabelSetCache, transient } from './label-set-cache.js';
 import { readSampleFast, SampleSpans, type SampleSlot } from './remote-write-sample.js';
 import { SampleColumnsBuilder } from './sample-columns.js';
 import { Utf8Interner } from './utf8-interner.js';
@@ -157,7 +157,7 @@ class V1Decoder {
       const labelPairs = this.buildLabels(labels);
       // labels with other fields between them have no one byte range to key: this request's own entry,
       // in the columns all the same, so the store takes every series in wire order
-      known = contiguous ? this.labelSets.remember(this.buf, labelsStart, labelsEnd, labelPairs) : { labels: Object.freeze(labelPairs), ref: { owner: undefined, id: -1, generation: 0 } };
+      known = contiguous ? this.labelSets.remember(this.buf, labelsStart, labelsEnd, labelPairs) : transient(labelPairs);
     }
     this.sampleSpans.decodeInto(this.r, this.view, this.columns, known);
   }

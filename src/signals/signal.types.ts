@@ -33,6 +33,8 @@ export interface RawSeries {
 export interface KnownSeries {
   readonly labels: readonly LabelPair[];
   readonly ref: SeriesRef;
+  /** handed out for one request only (labels a cache could not key): not to be kept by reference */
+  readonly transient?: true;
 }
 
 /**
