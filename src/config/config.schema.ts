@@ -152,6 +152,8 @@ export const configSchema = z.object({
       bodyTimeoutSeconds: z.number().positive().default(60),
       // remote_write 1.0 decoding (snappy, protobuf, filter) in this many worker threads; 0 = on the main thread
       workerThreads: z.number().int().min(0).max(64).default(0),
+      // label bytes the remote_write decoder caches (per decoding thread); full, it starts over and counts a reset
+      labelCacheMaxBytes: z.number().int().min(1024 * 1024).default(128 * 1024 * 1024),
     })
     .prefault({}),
   signals: z

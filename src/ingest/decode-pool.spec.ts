@@ -23,7 +23,8 @@ function request(round: number): RawSeries[] {
 }
 
 describe('decode workers (ingest.workerThreads)', () => {
-  const pool = new DecodePool(2, { wantedMetrics, limits: defaultLimits, maxDecompressedBytes: 1 << 20 });
+  const labelCache = { maxEntriesLog2: 10, maxBytes: 1 << 20 };
+  const pool = new DecodePool(2, { wantedMetrics, limits: defaultLimits, maxDecompressedBytes: 1 << 20, labelCache });
   after(() => pool.close());
   const withoutRefs = (series: readonly RawSeries[]): RawSeries[] => series.map(({ labels, samples }) => ({ labels, samples }));
 
@@ -61,7 +62,7 @@ describe('decode workers (ingest.workerThreads)', () => {
   });
 
   it('delivers series it cannot cache (labels split by another field) in order, without keeping a handle for each', async () => {
-    const single = new DecodePool(1, { wantedMetrics, limits: defaultLimits, maxDecompressedBytes: 1 << 20 });
+    const single = new DecodePool(1, { wantedMetrics, limits: defaultLimits, maxDecompressedBytes: 1 << 20, labelCache });
     try {
       const handlesKept = (): number => (single as unknown as { slots: { known: unknown[] }[] }).slots[0]!.known.length;
       const split = (round: number): Uint8Array => {
@@ -89,6 +90,22 @@ describe('decode workers (ingest.workerThreads)', () => {
       }
     } finally {
       await single.close();
+    }
+  });
+
+  it('reports how often a worker’s label cache was full and started over', async () => {
+    const resets: number[] = [];
+    // room for 4 series; each request has 20 wanted ones
+    const tiny = new DecodePool(1, { wantedMetrics, limits: defaultLimits, maxDecompressedBytes: 1 << 20, labelCache: { maxEntriesLog2: 2, maxBytes: 1 << 20 } }, (n) => resets.push(n));
+    try {
+      for (let round = 1; round <= 3; round++) {
+        const body = encodeWriteRequestV1(request(round));
+        const decoded = await tiny.decode(snappyCompress(body));
+        assert.deepEqual(withoutRefs(decodedSeries(decoded)), withoutRefs(decodedSeries(decodeWriteRequestV1(body, wants, defaultLimits))));
+      }
+      assert.ok(resets.length === 3 && resets.every((n) => n >= 4), JSON.stringify(resets));
+    } finally {
+      await tiny.close();
     }
   });
 });

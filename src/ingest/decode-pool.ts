@@ -33,6 +33,8 @@ export class DecodePool {
   constructor(
     size: number,
     private readonly data: DecodeWorkerData,
+    /** told how often a worker's label cache started over (ingest metrics) */
+    private readonly onLabelCacheResets: (resets: number) => void = () => undefined,
   ) {
     for (let i = 0; i < size; i++) this.slots.push(this.start({ worker: undefined as unknown as Worker, pending: new Map(), known: [], down: false }));
   }
@@ -108,6 +110,7 @@ export class DecodePool {
   private materialise(slot: Slot, reply: DecodeReply): DecodedWrite {
     // handle definitions always arrive before (or with) their first use: replies come in order
     if (reply.reset) slot.known = [];
+    if (reply.labelCacheResets > 0) this.onLabelCacheResets(reply.labelCacheResets);
     for (const d of reply.definitions) slot.known[d.handle] = { labels: d.labels, ref: { owner: undefined, id: -1, generation: 0 } };
     const { handles, values, timestamps } = unpackColumns(reply.columns, reply.count);
     const series: KnownSeries[] = new Array<KnownSeries>(handles.length);

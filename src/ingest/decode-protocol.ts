@@ -9,6 +9,8 @@ export interface DecodeWorkerData {
   readonly wantedMetrics: readonly string[];
   readonly limits: IngestLimits;
   readonly maxDecompressedBytes: number;
+  /** the worker's label cache bounds (LabelSetCache) */
+  readonly labelCache: { readonly maxEntriesLog2: number; readonly maxBytes: number };
 }
 
 export interface DecodeJob {
@@ -34,6 +36,8 @@ export interface DecodeReply {
   readonly definitions: readonly SeriesDefinition[];
   /** labels of this reply's own series (handle -1 is the first): series the worker could not cache */
   readonly transients: readonly (readonly LabelPair[])[];
+  /** times the worker's label cache started over since its previous reply */
+  readonly labelCacheResets: number;
   readonly samples: number;
   readonly ignoredSamples: number;
   readonly histograms: number;

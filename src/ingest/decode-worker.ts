@@ -18,7 +18,8 @@ const data = workerData as DecodeWorkerData;
 const wanted = new Set(data.wantedMetrics);
 const wants = (name: string): boolean => wanted.has(name);
 const strings = new Utf8Interner();
-const labelSets = new LabelSetCache();
+const labelSets = new LabelSetCache(data.labelCache.maxEntriesLog2, undefined, data.labelCache.maxBytes);
+let resetsReported = 0;
 const columns = new SampleColumnsBuilder();
 const snappy = new SnappyDecoder();
 /** handles are numbered per epoch; a new epoch (past MAX_HANDLES) tells the main thread to forget the old ones */
@@ -60,19 +61,22 @@ function decode(job: DecodeJob): DecodeReply {
     } else handles[i] = handleOf(s.ref, definitions, s.labels);
   }
   const { samples, ignoredSamples, histograms, exemplars, discarded } = decoded;
-  return {
+  const reply = {
     id: job.id,
     reset,
     count: n,
     columns: buffer,
     definitions,
     transients,
+    labelCacheResets: labelSets.resets - resetsReported,
     samples,
     ignoredSamples,
     histograms,
     exemplars,
     ...(discarded && { discarded }),
   };
+  resetsReported = labelSets.resets;
+  return reply;
 }
 
 parentPort!.on('message', (job: DecodeJob) => {

@@ -26,6 +26,7 @@ export class IngestMetrics {
   readonly discarded: Counter<'reason'>;
   readonly decodeSeconds: Histogram;
   readonly inflight: Gauge;
+  readonly labelCacheResets: Counter;
 
   constructor(registry: Registry) {
     this.requests = new Counter({
@@ -61,6 +62,11 @@ export class IngestMetrics {
     this.inflight = new Gauge({
       name: 'wavewatch_ingest_inflight_requests',
       help: 'Ingest requests being read or decoded.',
+      registers: [registry],
+    });
+    this.labelCacheResets = new Counter({
+      name: 'wavewatch_ingest_label_cache_resets_total',
+      help: 'Times a remote_write label cache was full (ingest.maxActiveSeries series or ingest.labelCacheMaxBytes) and started over; each costs every series a label rebuild. Rising: raise ingest.labelCacheMaxBytes.',
       registers: [registry],
     });
     for (const protocol of INGEST_PROTOCOLS) for (const code of CODES) this.requests.inc({ protocol, code }, 0);

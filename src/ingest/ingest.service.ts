@@ -13,7 +13,7 @@ import { decodeWriteRequestV2 } from './remote-write-v2.decoder.js';
 import type { RemoteWriteVersion } from './remote-write-protocol.js';
 import { snappyUncompress } from './snappy-block.js';
 import { SnappyDecoder } from './snappy-decoder.js';
-import { LabelSetCache } from './label-set-cache.js';
+import { LabelSetCache, labelCacheEntriesLog2 } from './label-set-cache.js';
 import { DecodePool } from './decode-pool.js';
 import { SampleColumnsBuilder } from './sample-columns.js';
 import { Utf8Interner } from './utf8-interner.js';
@@ -33,7 +33,8 @@ export class IngestService implements OnModuleDestroy {
   private inflight = 0;
   private readonly wants: WantsMetric;
   private readonly strings = new Utf8Interner();
-  private readonly labelSets = new LabelSetCache();
+  private readonly labelSets: LabelSetCache;
+  private resetsCounted = 0;
   /** the in-line decoder's sample columns: each request is delivered before the next is decoded */
   private readonly columns = new SampleColumnsBuilder();
   /** the in-line path's decompression buffer, reused likewise */
@@ -47,10 +48,12 @@ export class IngestService implements OnModuleDestroy {
     private readonly metrics: IngestMetrics,
   ) {
     this.wants = (name) => this.sink.wants(name);
+    this.labelSets = new LabelSetCache(labelCacheEntriesLog2(config.ingest.maxActiveSeries), undefined, config.ingest.labelCacheMaxBytes);
     const wantedMetrics = sink.wantedMetrics?.();
     const { workerThreads, maxDecompressedBytes } = config.ingest;
     if (workerThreads > 0 && wantedMetrics !== undefined) {
-      this.pool = new DecodePool(workerThreads, { wantedMetrics, limits: pickLimits(config.ingest), maxDecompressedBytes });
+      const labelCache = { maxEntriesLog2: labelCacheEntriesLog2(config.ingest.maxActiveSeries), maxBytes: config.ingest.labelCacheMaxBytes };
+      this.pool = new DecodePool(workerThreads, { wantedMetrics, limits: pickLimits(config.ingest), maxDecompressedBytes, labelCache }, (n) => metrics.labelCacheResets.inc(n));
     }
   }
 
@@ -92,7 +95,14 @@ export class IngestService implements OnModuleDestroy {
       return this.deliver(decoded, receivedAtMs);
     } finally {
       stopTimer();
+      this.countCacheResets();
     }
+  }
+
+  private countCacheResets(): void {
+    const resets = this.labelSets.resets - this.resetsCounted;
+    if (resets > 0) this.metrics.labelCacheResets.inc(resets);
+    this.resetsCounted = this.labelSets.resets;
   }
 
   importText(body: Buffer, cluster: string | undefined, receivedAtMs: number): WriteSummary {

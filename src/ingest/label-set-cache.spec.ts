@@ -93,6 +93,8 @@ describe('the label cache bound', () => {
       const decoded = decodeWriteRequestV1(encodeWriteRequestV1(sent), all, defaultLimits, new Utf8Interner(2), labelSets);
       assert.deepEqual(withoutRefs(decodedSeries(decoded)), sent);
     }
+    assert.ok(labelSets.resets >= 6, `${labelSets.resets} resets counted`);
+    assert.ok(labelSets.size <= 4);
   });
 
   it('reads timestamps of every varint length, negative ones included', () => {

@@ -11,7 +11,7 @@ const MIN_SLOTS_LOG2 = 10;
  * not cached, and every lookup stays bounded instead of comparing against the whole chain.
  */
 const MAX_PROBES = 32;
-/** label bytes kept, at most (with 2^19 series of ~250 bytes it is ~128 MiB) */
+/** label bytes kept, at most, unless configured (ingest.labelCacheMaxBytes) */
 const MAX_ARENA_BYTES = 128 * 1024 * 1024;
 /** per slot in `table`: hash, key offset in the arena, key length, entry index + 1 (0 = empty) */
 const HASH = 0;
@@ -30,8 +30,9 @@ const ENTRY = 3;
 // two-way table that, measured on 15,384 apiserver and CoreDNS series, missed 5.6 % of
 // lookups (three series sharing a pair evict each other on every request), each miss costing
 // a label rebuild and a store lookup by labels.
-// Bounded: it grows to 2^maxEntriesLog2 entries and 128 MiB of label bytes; a full cache
-// starts over empty.
+// Bounded: it grows to 2^maxEntriesLog2 entries (the service sizes it to ingest.maxActiveSeries)
+// and maxArenaBytes of label bytes (ingest.labelCacheMaxBytes); a full cache starts over
+// empty and counts a reset (wavewatch_ingest_label_cache_resets_total).
 export class LabelSetCache {
   private table = new Int32Array(0);
   private arena = Buffer.alloc(0);
@@ -40,13 +41,26 @@ export class LabelSetCache {
   private mask = 0;
   private lastHash = 0;
   private readonly maxEntries: number;
+  /** times the cache was full and started over (each costs every series a label rebuild and a store lookup) */
+  resets = 0;
 
   constructor(
     maxEntriesLog2 = 19,
     private readonly maxBytes = 2048,
+    private readonly maxArenaBytes = MAX_ARENA_BYTES,
   ) {
     this.maxEntries = 2 ** maxEntriesLog2;
     this.reset(Math.min(MIN_SLOTS_LOG2, maxEntriesLog2 + 1));
+  }
+
+  /** series cached now */
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /** label bytes held */
+  get bytes(): number {
+    return this.arenaUsed;
   }
 
   /** the series encoded by buf[start, end) (`view`: the same bytes) when cached; a miss is followed by remember() */
@@ -75,7 +89,10 @@ export class LabelSetCache {
     const entry: CachedSeries = { labels: Object.freeze(labels), ref: { owner: undefined, id: -1, generation: 0 } };
     const len = end - start;
     if (len > this.maxBytes) return transient(labels);
-    if (this.entries.length >= this.maxEntries || this.arenaUsed + len > MAX_ARENA_BYTES) this.reset(MIN_SLOTS_LOG2);
+    if (this.entries.length >= this.maxEntries || this.arenaUsed + len > this.maxArenaBytes) {
+      this.resets++;
+      this.reset(MIN_SLOTS_LOG2);
+    }
     else if (2 * (this.entries.length + 1) > this.mask + 1) this.grow();
     if (this.arenaUsed + len > this.arena.length) {
       const bigger = Buffer.allocUnsafe(Math.max(2 * this.arena.length, this.arenaUsed + len, 64 * 1024));
@@ -128,3 +145,6 @@ export class LabelSetCache {
 
 /** a series handed out for this request only (not cached): see KnownSeries.transient */
 export const transient = (labels: readonly LabelPair[]): KnownSeries => ({ labels: Object.freeze(labels), ref: { owner: undefined, id: -1, generation: 0 }, transient: true });
+
+/** the cache's entry bound for a store of maxActiveSeries series: a power of two at least that large */
+export const labelCacheEntriesLog2 = (maxActiveSeries: number): number => Math.max(MIN_SLOTS_LOG2, Math.ceil(Math.log2(maxActiveSeries)));
