@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { DomainError } from '../common/domain-error.js';
 import type { KnownSeries } from '../signals/signal.types.js';
 import type { DecodedWrite } from './decoded-write.js';
-import { transient } from './label-set-cache.js';
+import { knownSeries, transient } from './label-set-cache.js';
 import { unpackColumns, type DecodeFailure, type DecodeJob, type DecodeReply, type DecodeWorkerData } from './decode-protocol.js';
 
 interface Slot {
@@ -111,7 +111,7 @@ export class DecodePool {
     // handle definitions always arrive before (or with) their first use: replies come in order
     if (reply.reset) slot.known = [];
     if (reply.labelCacheResets > 0) this.onLabelCacheResets(reply.labelCacheResets);
-    for (const d of reply.definitions) slot.known[d.handle] = { labels: d.labels, ref: { owner: undefined, id: -1, generation: 0 } };
+    for (const d of reply.definitions) slot.known[d.handle] = knownSeries(d.labels);
     const { handles, values, timestamps } = unpackColumns(reply.columns, reply.count);
     const series: KnownSeries[] = new Array<KnownSeries>(handles.length);
     const transients = reply.transients.map((labels) => transient(labels));

@@ -85,15 +85,12 @@ export class LabelSetCache {
 
   /** caches labels for the bytes the last find() missed */
   remember(buf: Buffer, start: number, end: number, labels: LabelPair[]): CachedSeries {
-    // frozen: the store remembers a series id for this very list
-    const entry: CachedSeries = { labels: Object.freeze(labels), ref: { owner: undefined, id: -1, generation: 0 } };
     const len = end - start;
     if (len > this.maxBytes) return transient(labels);
     if (this.entries.length >= this.maxEntries || this.arenaUsed + len > this.maxArenaBytes) {
       this.resets++;
       this.reset(MIN_SLOTS_LOG2);
-    }
-    else if (2 * (this.entries.length + 1) > this.mask + 1) this.grow();
+    } else if (2 * (this.entries.length + 1) > this.mask + 1) this.grow();
     if (this.arenaUsed + len > this.arena.length) {
       const bigger = Buffer.allocUnsafe(Math.max(2 * this.arena.length, this.arenaUsed + len, 64 * 1024));
       this.arena.copy(bigger, 0, 0, this.arenaUsed);
@@ -101,6 +98,7 @@ export class LabelSetCache {
     }
     const slot = this.freeSlot(this.lastHash);
     if (slot < 0) return transient(labels); // a chain at MAX_PROBES: not cached
+    const entry = knownSeries(labels);
     buf.copy(this.arena, this.arenaUsed, start, end);
     this.entries.push(entry);
     this.put(slot, this.lastHash, this.arenaUsed, len, this.entries.length);
@@ -143,8 +141,11 @@ export class LabelSetCache {
   }
 }
 
+/** a series as first handed out: frozen labels (the store remembers a series id for this very list) and an unclaimed ref */
+export const knownSeries = (labels: readonly LabelPair[]): KnownSeries => ({ labels: Object.freeze(labels), ref: { owner: undefined, id: -1, generation: 0 } });
+
 /** a series handed out for this request only (not cached): see KnownSeries.transient */
-export const transient = (labels: readonly LabelPair[]): KnownSeries => ({ labels: Object.freeze(labels), ref: { owner: undefined, id: -1, generation: 0 }, transient: true });
+export const transient = (labels: readonly LabelPair[]): KnownSeries => ({ ...knownSeries(labels), transient: true });
 
 /** the cache's entry bound for a store of maxActiveSeries series: a power of two at least that large */
 export const labelCacheEntriesLog2 = (maxActiveSeries: number): number => Math.max(MIN_SLOTS_LOG2, Math.ceil(Math.log2(maxActiveSeries)));
