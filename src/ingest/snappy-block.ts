@@ -3,6 +3,11 @@ import { SnappyDecoder } from './snappy-decoder.js';
 
 /** Reads the uncompressed-length preamble of a snappy block (a varint of at most 32 bits). */
 export function snappyUncompressedLength(block: Uint8Array): number {
+  return readPreamble(block).length;
+}
+
+/** the preamble's length and where the compressed elements start after it */
+function readPreamble(block: Uint8Array): { length: number; start: number } {
   let result = 0;
   for (let i = 0; i < 5; i++) {
     const byte = block[i];
@@ -10,7 +15,7 @@ export function snappyUncompressedLength(block: Uint8Array): number {
     result += (byte & 0x7f) * 2 ** (7 * i);
     if (byte < 0x80) {
       if (result > 0xffffffff) break;
-      return result;
+      return { length: result, start: i + 1 };
     }
   }
   throw badRequest('invalid snappy preamble');
@@ -22,16 +27,9 @@ export function snappyUncompressedLength(block: Uint8Array): number {
  * the preamble, before decompressing, so a small bomb never allocates its claimed size.
  */
 export function snappyUncompress(block: Uint8Array, maxBytes: number, decoder = new SnappyDecoder()): Buffer {
-  const claimed = snappyUncompressedLength(block);
-  if (claimed > maxBytes) {
-    throw new DomainError('payload_too_large', `decompressed size ${claimed} exceeds ingest.maxDecompressedBytes=${maxBytes}`);
+  const { length, start } = readPreamble(block);
+  if (length > maxBytes) {
+    throw new DomainError('payload_too_large', `decompressed size ${length} exceeds ingest.maxDecompressedBytes=${maxBytes}`);
   }
-  return decoder.uncompress(block, claimed, preambleLength(block));
-}
-
-/** bytes of the preamble's varint (snappyUncompressedLength has checked it) */
-function preambleLength(block: Uint8Array): number {
-  let i = 0;
-  while (block[i]! >= 0x80) i++;
-  return i + 1;
+  return decoder.uncompress(block, length, start);
 }
