@@ -308,7 +308,7 @@ class V1Decoder {
 
   private wantsMetric(start: number, end: number): boolean {
     if (end - start === this.lastNameEnd - this.lastNameStart && sameViewBytes(this.view, start, this.view, this.lastNameStart, end - start)) return this.lastWanted;
-    this.lastWanted = this.wants(this.strings.get(this.buf, start, end, 'metric name'));
+    this.lastWanted = this.wants(this.strings.get(this.buf, this.view, start, end, 'metric name'));
     this.lastNameStart = start;
     this.lastNameEnd = end;
     return this.lastWanted;
@@ -319,7 +319,7 @@ class V1Decoder {
     const labels: LabelPair[] = new Array<LabelPair>(count);
     for (let i = 0; i < count; i++) {
       const o = i * 4;
-      labels[i] = { name: this.strings.get(this.buf, s[o]!, s[o + 1]!, 'label name'), value: this.strings.get(this.buf, s[o + 2]!, s[o + 3]!, 'label value') };
+      labels[i] = { name: this.strings.get(this.buf, this.view, s[o]!, s[o + 1]!, 'label name'), value: this.strings.get(this.buf, this.view, s[o + 2]!, s[o + 3]!, 'label value') };
     }
     return labels;
   }

@@ -1,4 +1,4 @@
-import { hashBytes, sameBytes, utf8At } from './wire-bytes.js';
+import { hashView, sameBytes, utf8At } from './wire-bytes.js';
 
 // Strings of remote_write requests repeat: label names on every series, and values such as
 // job, cluster, instance and pod on every scrape. A direct-mapped table keyed by a hash of
@@ -19,10 +19,11 @@ export class Utf8Interner {
     this.mask = (1 << slotsLog2) - 1;
   }
 
-  get(buf: Buffer, start: number, end: number, what: string): string {
+  /** `view`: the same bytes as `buf` (viewOf), for hashing */
+  get(buf: Buffer, view: DataView, start: number, end: number, what: string): string {
     const len = end - start;
     if (len > this.maxBytes) return utf8At(buf, start, end, what);
-    const slot = hashBytes(buf, start, end) & this.mask;
+    const slot = hashView(view, start, end) & this.mask;
     const known = this.bytes[slot];
     if (known !== undefined && known.length === len && sameBytes(known, buf, start)) return this.strings[slot]!;
     const decoded = utf8At(buf, start, end, what);
