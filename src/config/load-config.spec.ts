@@ -1,15 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { yamlFile } from './testing/yaml-file.js';
 import { ConfigError, loadConfig } from './load-config.js';
-
-function yamlFile(text: string): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'ww-config-')), 'wavewatch.yaml');
-  writeFileSync(path, text);
-  return path;
-}
 
 describe('loadConfig', () => {
   it('works on defaults with no file and no variables', () => {

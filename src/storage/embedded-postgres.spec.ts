@@ -1,16 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { yamlFile } from '../config/testing/yaml-file.js';
 import { ConfigError, loadConfig } from '../config/load-config.js';
 import { serverParams } from './embedded-postgres.js';
-
-function configFile(yaml: string): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'ww-embedded-')), 'wavewatch.yaml');
-  writeFileSync(path, yaml);
-  return path;
-}
 
 describe('storage.embedded sizes', () => {
   it('defaults to a sidecar, not a database server', () => {
@@ -30,7 +22,7 @@ describe('storage.embedded sizes', () => {
 
   for (const [key, value] of [['sharedBuffersMb', 0], ['sharedBuffersMb', 4096], ['maxWalSizeMb', 16], ['workMemMb', 1.5], ['vacuumIntervalSeconds', 1]] as const) {
     it(`refuses ${key}: ${value} at start with the key named`, () => {
-      const path = configFile(`storage:\n  embedded:\n    ${key}: ${value}\n`);
+      const path = yamlFile(`storage:\n  embedded:\n    ${key}: ${value}\n`);
       assert.throws(() => loadConfig({ WAVEWATCH_CONFIG: path }), (e: unknown) => e instanceof ConfigError && e.message.includes(`storage.embedded.${key}`));
     });
   }
